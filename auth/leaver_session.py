@@ -1,0 +1,116 @@
+"""Signed session cookies for prison leavers after One Login sign-in. Pure functions; no wiring.
+
+The cookie holds only the One Login subject (a pairwise identifier) and two timestamps, so it carries
+no personal data; the prisoner number is looked up per request. It is signed (HMAC-SHA256), not
+encrypted. Sessions end after 20 idle minutes, and after 12 hours whatever happens.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass, replace
+
+COOKIE_NAME = "pyf_session"
+IDLE_SECONDS = 20 * 60
+ABSOLUTE_SECONDS = 12 * 3600
+_CONTEXT = b"resettlement-passport/leaver-session/v1"
+
+
+@dataclass(frozen=True)
+class SessionConfig:
+    """``secret`` signs; ``previous_secrets`` still verify, so the secret can be rotated without a mass
+    sign-out. ``secure`` is False only in development (plain-HTTP localhost)."""
+
+    secret: bytes
+    secure: bool = True
+    previous_secrets: tuple[bytes, ...] = ()
+    idle_seconds: int = IDLE_SECONDS
+    absolute_seconds: int = ABSOLUTE_SECONDS
+    cookie_name: str = COOKIE_NAME
+    path: str = "/"
+
+    def __post_init__(self) -> None:
+        if len(self.secret) < 16:
+            raise ValueError("the session secret must be at least 16 bytes")
+
+
+@dataclass(frozen=True)
+class LeaverSession:
+    subject: str
+    issued_at: int
+    last_seen: int
+
+
+def start_session(subject: str, *, now: int) -> LeaverSession:
+    return LeaverSession(subject=subject, issued_at=now, last_seen=now)
+
+
+def touch(session: LeaverSession, *, now: int) -> LeaverSession:
+    """The same session, seen again now (restarts the idle clock)."""
+    return replace(session, last_seen=now)
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _mac(secret: bytes, payload: str) -> bytes:
+    # Derive a purpose-specific key so the shared session secret is never used raw.
+    key = hmac.new(secret, _CONTEXT, hashlib.sha256).digest()
+    return hmac.new(key, payload.encode("ascii"), hashlib.sha256).digest()
+
+
+def encode_session(session: LeaverSession, config: SessionConfig) -> str:
+    """The cookie value: ``base64url(json).base64url(hmac)``."""
+    body = {"sub": session.subject, "iat": session.issued_at, "seen": session.last_seen}
+    payload = _b64(json.dumps(body, separators=(",", ":")).encode())
+    return f"{payload}.{_b64(_mac(config.secret, payload))}"
+
+
+def decode_session(value: str | None, config: SessionConfig, *, now: int) -> LeaverSession | None:
+    """The session in a cookie value, or None if absent, forged, malformed or expired."""
+    if not value or len(value) > 4096 or value.count(".") != 1:
+        return None
+    payload, signature = value.split(".")
+    try:
+        given = _unb64(signature)
+        if not any(hmac.compare_digest(_mac(secret, payload), given)
+                   for secret in (config.secret, *config.previous_secrets)):
+            return None
+        body = json.loads(_unb64(payload))
+    except (binascii.Error, ValueError, UnicodeError):
+        return None
+    if not isinstance(body, dict):
+        return None
+    subject, issued, seen = body.get("sub"), body.get("iat"), body.get("seen")
+    if not isinstance(subject, str) or not subject or type(issued) is not int or type(seen) is not int:
+        return None
+    if seen > now or now - seen >= config.idle_seconds or now - issued >= config.absolute_seconds:
+        return None
+    return LeaverSession(subject=subject, issued_at=issued, last_seen=seen)
+
+
+def set_cookie_header(session: LeaverSession, config: SessionConfig) -> str:
+    """A ``Set-Cookie`` value that stores ``session``; the browser forgets it after the idle period."""
+    return _cookie(encode_session(session, config), config, max_age=config.idle_seconds)
+
+
+def clear_cookie_header(config: SessionConfig) -> str:
+    """A ``Set-Cookie`` value that signs the leaver out."""
+    return _cookie("", config, max_age=0)
+
+
+def _cookie(value: str, config: SessionConfig, *, max_age: int) -> str:
+    attributes = [f"{config.cookie_name}={value}", f"Path={config.path}", f"Max-Age={max_age}",
+                  "HttpOnly", "SameSite=Lax"]
+    if config.secure:
+        attributes.append("Secure")
+    return "; ".join(attributes)

@@ -1,0 +1,121 @@
+"""One typed settings object, read from the environment and passed down.
+
+Development defaults run everything on one machine: SQLite, the stub legacy systems and the stub identity
+providers. Production refuses those defaults (see ``Settings.check_production``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from sources.config import UpstreamConfig
+
+DEV_SESSION_SECRET = "dev-only-session-secret-change-me"
+
+
+class Environment(StrEnum):
+    DEV = "dev"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class InsecureSettings(ValueError):
+    """Production was asked to start with a development default."""
+
+
+class Settings(BaseSettings):
+    """Every knob of the gateway. Names are the environment variables, case-insensitive."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=True)
+
+    environment: Environment = Environment.DEV
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: str = "sqlite+aiosqlite:///var/passport.db"
+    redis_url: str | None = None
+    session_secret: SecretStr = SecretStr(DEV_SESSION_SECRET)
+    git_ref: str = "unknown"
+
+    nomis_url: str = "http://127.0.0.1:8081"
+    nomis_timeout_seconds: float = 2.0
+    delius_url: str = "http://127.0.0.1:8082"
+    delius_timeout_seconds: float = 2.0
+    licences_url: str = "http://127.0.0.1:8083"
+    licences_timeout_seconds: float = 2.0
+    appointments_url: str = "http://127.0.0.1:8084"
+    appointments_timeout_seconds: float = 2.0
+    upstream_concurrency: int = 16
+
+    hmpps_auth_url: str = "http://127.0.0.1:8090"
+    one_login_url: str = "http://127.0.0.1:8091"
+    token_audience: str = "resettlement-passport-api"
+    allowed_algorithms: tuple[str, ...] = ("RS256",)
+
+    allow_free_form_documents: bool | None = Field(
+        default=None, description="None means: allowed in dev and test, refused in production."
+    )
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.PRODUCTION
+
+    @property
+    def uses_dev_identity(self) -> bool:
+        return "127.0.0.1" in self.hmpps_auth_url or "localhost" in self.hmpps_auth_url
+
+    @property
+    def hmpps_auth_issuer(self) -> str:
+        return f"{self.hmpps_auth_url}/auth/issuer"
+
+    @property
+    def hmpps_auth_jwks_url(self) -> str:
+        return f"{self.hmpps_auth_url}/auth/.well-known/jwks.json"
+
+    @property
+    def one_login_issuer(self) -> str:
+        return f"{self.one_login_url}/"
+
+    @property
+    def one_login_jwks_url(self) -> str:
+        return f"{self.one_login_url}/.well-known/jwks.json"
+
+    def upstreams(self) -> dict[str, UpstreamConfig]:
+        """One block per legacy system."""
+        return {
+            "nomis": UpstreamConfig("nomis", self.nomis_url, self.nomis_timeout_seconds,
+                                    concurrency=self.upstream_concurrency),
+            "delius": UpstreamConfig("delius", self.delius_url, self.delius_timeout_seconds,
+                                     concurrency=self.upstream_concurrency),
+            "licences": UpstreamConfig("licences", self.licences_url, self.licences_timeout_seconds,
+                                       concurrency=self.upstream_concurrency),
+            "appointments": UpstreamConfig("appointments", self.appointments_url,
+                                           self.appointments_timeout_seconds,
+                                           concurrency=self.upstream_concurrency),
+        }
+
+    @model_validator(mode="after")
+    def check_production(self) -> Self:
+        if not self.is_production:
+            return self
+        problems = []
+        if self.session_secret.get_secret_value() == DEV_SESSION_SECRET:
+            problems.append("SESSION_SECRET is the development secret")
+        if self.database_url.startswith("sqlite"):
+            problems.append("DATABASE_URL is SQLite; production needs Postgres")
+        if self.uses_dev_identity or "127.0.0.1" in self.one_login_url:
+            problems.append("identity providers point at the development stubs")
+        if self.allow_free_form_documents:
+            problems.append("ALLOW_FREE_FORM_DOCUMENTS must be off in production")
+        if problems:
+            raise InsecureSettings("refusing to start in production: " + "; ".join(problems))
+        return self
+
+    @property
+    def free_form_documents_allowed(self) -> bool:
+        if self.allow_free_form_documents is None:
+            return not self.is_production
+        return self.allow_free_form_documents

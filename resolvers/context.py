@@ -1,0 +1,18 @@
+"""The typed per-request context handed to every resolver."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from auth.principal import Principal
+from resolvers.loaders import Loaders
+from sources.bundle import Sources
+
+
+@dataclass(slots=True)
+class RequestContext:
+    principal: Principal
+    sources: Sources
+    loaders: Loaders
+    correlation_id: str
+    field_groups_read: dict[str, set[str]] = field(default_factory=dict)  # person -> groups, for the access log

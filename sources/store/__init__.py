@@ -1,0 +1,1 @@
+"""Our own data: SQLModel tables, migrations and keyword-only repository functions."""

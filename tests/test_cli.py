@@ -1,0 +1,54 @@
+"""The `passport` command as a user runs it."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+
+from schema import export_sdl
+
+
+def run_passport(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "gateway.cli", *args], capture_output=True, text=True,
+                          timeout=60, env=env, check=False)
+
+
+def test_schema_export_prints_the_sdl():
+    result = run_passport("schema", "export")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == export_sdl()
+    assert "person(prisonerNumber: ID!): Person" in result.stdout
+
+
+def test_token_prints_a_bearer_token_from_the_running_identity_stub(stack):
+    import os
+
+    env = {**os.environ, "HMPPS_AUTH_URL": stack.urls["hmpps-auth"]}
+    result = run_passport("token", "prison-staff", env=env)
+    assert result.returncode == 0, result.stderr
+    payload = result.stdout.strip().split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert claims["auth_source"] == "nomis"
+    assert claims["caseloads"] == ["MDI"]
+
+
+def test_token_explains_what_to_do_when_nothing_is_running():
+    import os
+
+    env = {**os.environ, "HMPPS_AUTH_URL": "http://127.0.0.1:9"}
+    result = run_passport("token", "prison-staff", env=env)
+    assert result.returncode == 2
+    assert "make run" in result.stderr
+
+
+def test_seed_builds_the_database_from_nothing(tmp_path):
+    import os
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'seed.db'}"}
+    result = subprocess.run([sys.executable, "-m", "gateway.cli", "seed", "--people", "400"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "for 400 people" in result.stdout
+    assert (tmp_path / "var" / "population.json").is_file()
