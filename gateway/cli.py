@@ -64,6 +64,11 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         started = time.monotonic()
         population = spec.build()
         asyncio.run(_seed_quietly(settings, population))
+        from fixtures.population import person_on_licence_with_appointments
+
+        example = person_on_licence_with_appointments(population).prisoner_number
+        if settings.explorer_example_prisoner_number is None:
+            settings = settings.model_copy(update={"explorer_example_prisoner_number": example})
         stack = AppStack(dev_apps(population), dev_ports())
         stack.start()
         print(f"stub systems up in {time.monotonic() - started:.1f}s ({spec.people} people):", flush=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 
 from starlette.requests import Request
@@ -39,15 +40,18 @@ query PersonSlice($prisonerNumber: ID!) {
 CACHE = "public, max-age=86400"
 
 
-def explorer_page(_request: Request) -> Response:
+def explorer_page(request: Request) -> Response:
     missing = [name for name, path in VENDOR_FILES.items() if not path.is_file()]
     if missing:
         return PlainTextResponse(
             "The explorer's assets are not installed. Run `make run` (or `make assets`) to install them.",
             status_code=503,
         )
+    example = request.app.state.settings.explorer_example_prisoner_number
+    variables = json.dumps({"prisonerNumber": example}) if example else ""
     page = (EXPLORER / "index.html").read_text(encoding="utf-8")
-    return HTMLResponse(page.replace("{{DEFAULT_QUERY}}", html.escape(DEFAULT_QUERY)))
+    page = page.replace("{{DEFAULT_QUERY}}", html.escape(DEFAULT_QUERY))
+    return HTMLResponse(page.replace("{{DEFAULT_VARIABLES}}", html.escape(variables)))
 
 
 async def vendor_asset(request: Request) -> Response:

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     token_audience: str = "resettlement-passport-api"
     allowed_algorithms: tuple[str, ...] = ("RS256",)
 
+    explorer_example_prisoner_number: str | None = Field(
+        default=None, description="Prefilled in the explorer's variables; `passport serve` sets a demo person.")
+
     allow_free_form_documents: bool | None = Field(
         default=None, description="None means: allowed in dev and test, refused in production."
     )

@@ -12,6 +12,7 @@ import json
 import random
 import time
 from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from types import TracebackType
 from typing import Any, Self, TypeVar, cast
@@ -44,6 +45,21 @@ class _Transient(UpstreamUnavailable):
 
 class _CircuitOpen(UpstreamUnavailable):
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    method: str
+    path: str
+    params: Mapping[str, str] | None = None
+    body: Any = None
+    headers: Mapping[str, str] | None = None
+    retryable: bool = False
+
+    @classmethod
+    def post(cls, path: str, body: Any, idempotency_key: str | None, idempotent: bool) -> _Request:
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        return cls("POST", path, body=body, headers=headers, retryable=idempotent)
 
 
 class UpstreamModel(BaseModel):
@@ -118,10 +134,8 @@ class UpstreamClient:
         except (aiohttp.ClientError, TimeoutError):
             return False
 
-    async def _get_json(
-        self, path: str, params: Mapping[str, str] | None = None, *, op: str | None = None
-    ) -> Any:
-        return await self._call("GET", path, params=params, retryable=True, op=op)
+    async def _get_json(self, path: str, params: Mapping[str, str] | None = None, *, op: str | None = None) -> Any:
+        return await self._call(_Request("GET", path, params=params, retryable=True), op)
 
     async def _post_json(
         self,
@@ -133,13 +147,12 @@ class UpstreamClient:
         op: str | None = None,
     ) -> Any:
         """POST JSON. ``idempotent`` marks a read sent as a POST (batch lookups): only those retry."""
-        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
-        return await self._call("POST", path, body=body, headers=headers, retryable=idempotent, op=op)
+        return await self._call(_Request.post(path, body, idempotency_key, idempotent), op)
 
     async def _get(
         self, path: str, type_: type[T], *, params: Mapping[str, str] | None = None, op: str | None = None
     ) -> T:
-        result: T = await self._call("GET", path, params=params, retryable=True, op=op, type_=type_)
+        result: T = await self._call(_Request("GET", path, params=params, retryable=True), op, type_)
         return result
 
     async def _post(
@@ -152,29 +165,15 @@ class UpstreamClient:
         idempotent: bool = False,
         op: str | None = None,
     ) -> T:
-        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
-        result: T = await self._call(
-            "POST", path, body=body, headers=headers, retryable=idempotent, op=op, type_=type_
-        )
+        result: T = await self._call(_Request.post(path, body, idempotency_key, idempotent), op, type_)
         return result
 
-    async def _call(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        body: Any = None,
-        headers: Mapping[str, str] | None = None,
-        retryable: bool,
-        op: str | None,
-        type_: Any = None,
-    ) -> Any:
+    async def _call(self, request: _Request, op: str | None, type_: Any = None) -> Any:
         """One logical call: breaker, retries, translation, parsing and the ``on_call`` report."""
         started = time.perf_counter()
         outcome = OUTCOME_UNAVAILABLE
         try:
-            data = await self._through_breaker(method, path, params, body, headers, retryable)
+            data = await self._through_breaker(request)
             result = data if type_ is None else self._parse(type_, data)
             outcome = OUTCOME_SUCCESS
             return result
@@ -192,21 +191,14 @@ class UpstreamClient:
             raise
         finally:
             if self.on_call is not None:
-                self.on_call(self.system, op or f"{method} {path}", outcome, time.perf_counter() - started)
+                label = op or f"{request.method} {request.path}"
+                self.on_call(self.system, label, outcome, time.perf_counter() - started)
 
-    async def _through_breaker(
-        self,
-        method: str,
-        path: str,
-        params: Mapping[str, str] | None,
-        body: Any,
-        headers: Mapping[str, str] | None,
-        retryable: bool,
-    ) -> Any:
+    async def _through_breaker(self, request: _Request) -> Any:
         if not self.breaker.acquire():
             raise _CircuitOpen(self.system, "unavailable: circuit open")
         try:
-            data = await self._with_retries(method, path, params, body, headers, retryable)
+            data = await self._with_retries(request)
         except UpstreamUnavailable:
             self.breaker.record_failure()
             raise
@@ -219,19 +211,11 @@ class UpstreamClient:
         self.breaker.record_success()
         return data
 
-    async def _with_retries(
-        self,
-        method: str,
-        path: str,
-        params: Mapping[str, str] | None,
-        body: Any,
-        headers: Mapping[str, str] | None,
-        retryable: bool,
-    ) -> Any:
-        attempts = 1 + (self.config.retries if retryable else 0)
+    async def _with_retries(self, request: _Request) -> Any:
+        attempts = 1 + (self.config.retries if request.retryable else 0)
         for attempt in range(attempts):
             try:
-                return await self._attempt(method, path, params, body, headers)
+                return await self._attempt(request)
             except _Transient:
                 if attempt == attempts - 1:
                     raise
@@ -239,20 +223,17 @@ class UpstreamClient:
             await asyncio.sleep(backoff * self._jitter.uniform(0.5, 1.5))
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _attempt(
-        self,
-        method: str,
-        path: str,
-        params: Mapping[str, str] | None,
-        body: Any,
-        headers: Mapping[str, str] | None,
-    ) -> Any:
+    async def _attempt(self, request: _Request) -> Any:
         session, semaphore = self._require_session(), self._semaphore
         assert semaphore is not None
         async with semaphore:
             try:
                 async with session.request(
-                    method, path.lstrip("/"), params=params, json=body, headers=headers
+                    request.method,
+                    request.path.lstrip("/"),
+                    params=request.params,
+                    json=request.body,
+                    headers=request.headers,
                 ) as response:
                     status = response.status
                     if status == 404:

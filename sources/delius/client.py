@@ -46,6 +46,4 @@ class DeliusClient(UpstreamClient):
 
     async def get_risk_predictors(self, crn: str) -> list[RiskPredictor]:
         """``GET /probation-cases/{crn}/risk/predictors``."""
-        return await self._get(
-            f"/probation-cases/{segment(crn)}/risk/predictors", list[RiskPredictor], op="predictors"
-        )
+        return await self._get(f"/probation-cases/{segment(crn)}/risk/predictors", list[RiskPredictor], op="predictors")

@@ -20,9 +20,7 @@ class LicencesClient(UpstreamClient):
         if not prisoner_numbers:
             return []
         body = {"nomsId": list(prisoner_numbers)}
-        return await self._post(
-            "/licence/match", body, list[LicenceSummary], idempotent=True, op="match_licences"
-        )
+        return await self._post("/licence/match", body, list[LicenceSummary], idempotent=True, op="match_licences")
 
     async def get_licence(self, licence_id: int) -> Licence:
         """``GET /licence/id/{licenceId}``."""

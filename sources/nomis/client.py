@@ -44,9 +44,7 @@ class NomisClient(UpstreamClient):
 
     async def get_key_worker(self, prisoner_number: str) -> PrisonStaff:
         """``GET /prisoner/{prisonerNumber}/key-worker`` (404 when none is allocated)."""
-        return await self._get(
-            f"/prisoner/{segment(prisoner_number)}/key-worker", PrisonStaff, op="key_worker"
-        )
+        return await self._get(f"/prisoner/{segment(prisoner_number)}/key-worker", PrisonStaff, op="key_worker")
 
     async def get_prison_offender_manager(self, prisoner_number: str) -> PrisonStaff:
         """``GET /prisoner/{prisonerNumber}/prison-offender-manager`` (404 when none is allocated)."""

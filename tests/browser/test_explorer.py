@@ -11,15 +11,15 @@ from tests.support.live_server import live_gateway
 from tests.test_person_slice import complete_case
 
 
-async def test_explorer_runs_the_slice_query_with_a_pasted_token(page, stack, tokens, population, tmp_path):
-    settings = settings_for(stack, f"sqlite+aiosqlite:///{tmp_path / 'explorer.db'}")
-    await seed(settings, population)
+async def test_explorer_runs_the_prefilled_query_with_a_pasted_token(page, stack, tokens, population, tmp_path):
     person = complete_case(population)
+    settings = settings_for(stack, f"sqlite+aiosqlite:///{tmp_path / 'explorer.db'}",
+                            explorer_example_prisoner_number=person.prisoner_number)
+    await seed(settings, population)
     outside_requests: list[str] = []
     with live_gateway(settings) as base:
         page.on("request", lambda r: None if r.url.startswith(base) else outside_requests.append(r.url))
-        variables = urllib.parse.quote(json.dumps({"prisonerNumber": person.prisoner_number}))
-        await page.goto(f"{base}/graphql?variables={variables}", wait_until="networkidle")
+        await page.goto(f"{base}/graphql", wait_until="networkidle")
         await page.fill("#bearer-token", tokens["prison-staff"])
         await page.locator("button.graphiql-execute-button").click()
         result = page.locator(".graphiql-response")
@@ -29,6 +29,18 @@ async def test_explorer_runs_the_slice_query_with_a_pasted_token(page, stack, to
         await page.screenshot(path=str(SCREENSHOTS / "explorer-desktop.png"))
     assert person.last_name in text
     assert outside_requests == [], f"the explorer fetched from outside the gateway: {outside_requests}"
+
+
+async def test_a_shared_link_opens_the_explorer_on_its_variables(page, stack, tokens, population, tmp_path):
+    person = population.by_prison["MDI"][3]
+    settings = settings_for(stack, f"sqlite+aiosqlite:///{tmp_path / 'link.db'}")
+    await seed(settings, population)
+    with live_gateway(settings) as base:
+        variables = urllib.parse.quote(json.dumps({"prisonerNumber": person.prisoner_number}))
+        await page.goto(f"{base}/graphql?variables={variables}", wait_until="networkidle")
+        await page.fill("#bearer-token", tokens["prison-staff"])
+        await page.locator("button.graphiql-execute-button").click()
+        await page.locator(".graphiql-response").get_by_text(person.last_name).first.wait_for(timeout=15000)
 
 
 async def test_explorer_page_forbids_inline_script_and_framing(page, stack, tmp_path, population):

@@ -6,6 +6,7 @@ import pytest
 
 from fixtures.population import Population, SyntheticPerson
 from fixtures.stubs import AppStack, state_of
+from sources.errors import UpstreamNotFound
 from sources.nomis import BATCH_LIMIT, NomisClient
 
 
@@ -42,12 +43,16 @@ async def test_prisoners_in_prison_pages_through_everyone(nomis: NomisClient, po
     assert numbers == sorted(numbers) and len(set(numbers)) == 1500
 
 
-async def test_staff_contacts(nomis: NomisClient, leaver: SyntheticPerson) -> None:
-    key_worker = await nomis.get_key_worker(leaver.prisoner_number)
-    assert leaver.key_worker is not None and key_worker.last_name == leaver.key_worker.surname
-    pom = await nomis.get_prison_offender_manager(leaver.prisoner_number)
-    assert leaver.prison_offender_manager is not None
-    assert pom.email == leaver.prison_offender_manager.email
+async def test_staff_contacts(nomis: NomisClient, population: Population) -> None:
+    person = next(p for p in population.people if p.key_worker and p.prison_offender_manager)
+    unallocated = next(p for p in population.people if p.key_worker is None)
+    key_worker = await nomis.get_key_worker(person.prisoner_number)
+    assert person.key_worker is not None and key_worker.last_name == person.key_worker.surname
+    pom = await nomis.get_prison_offender_manager(person.prisoner_number)
+    assert person.prison_offender_manager is not None
+    assert pom.email == person.prison_offender_manager.email
+    with pytest.raises(UpstreamNotFound):
+        await nomis.get_key_worker(unallocated.prisoner_number)
 
 
 async def test_case_note_is_stored_once_per_idempotency_key(

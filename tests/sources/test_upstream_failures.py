@@ -104,6 +104,6 @@ async def test_a_refused_connection_is_unavailable(
 
 
 async def test_a_wrong_shape_is_a_bad_response(nomis: NomisClient, leaver: SyntheticPerson) -> None:
-    # A key worker is not a prisoner: an answer of the wrong shape must fail as cleanly as bad JSON.
+    # A prisoner page is not a prisoner: an answer of the wrong shape must fail as cleanly as bad JSON.
     with pytest.raises(UpstreamBadResponse, match="unexpected shape"):
-        await nomis._get(f"/prisoner/{leaver.prisoner_number}/key-worker", Prisoner)
+        await nomis._get(f"/prisoner-search/prison/{leaver.prison_id}", Prisoner, params={"size": "1"})

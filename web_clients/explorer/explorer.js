@@ -18,7 +18,8 @@
   });
   describe();
 
-  var endpoint = document.getElementById("graphiql").getAttribute("data-endpoint");
+  var mount = document.getElementById("graphiql");
+  var endpoint = mount.getAttribute("data-endpoint");
   function fetcher(params, options) {
     var headers = Object.assign(
       { "Content-Type": "application/json", Accept: "application/json" },
@@ -35,14 +36,14 @@
 
   // ?query=...&variables=... open the explorer on a shared document, so a link can carry a question.
   var params = new URLSearchParams(window.location.search);
-  var defaultQuery = document.getElementById("default-query").textContent;
-  var root = ReactDOM.createRoot(document.getElementById("graphiql"));
+  var defaultQuery = mount.getAttribute("data-default-query");
+  var root = ReactDOM.createRoot(mount);
   root.render(
     React.createElement(GraphiQL, {
       fetcher: fetcher,
       defaultQuery: defaultQuery,
       query: params.get("query") || undefined,
-      variables: params.get("variables") || undefined,
+      variables: params.get("variables") || mount.getAttribute("data-default-variables") || undefined,
       defaultEditorToolsVisibility: true,
       shouldPersistHeaders: false,
     })
