@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TextIO
 
 import aiohttp
 from starlette.applications import Starlette
@@ -14,11 +15,16 @@ from auth.authenticate import ONE_LOGIN, Authenticator
 from auth.jwks import JwksCache
 from auth.tokens import TokenVerifier, TrustedIssuer
 from gateway import explorer, health
-from gateway.graphql_view import GatewayGraphQL
+from gateway.access import ObserveRequests
+from gateway.graphql_view import GatewayGraphQL, graphql_limits
+from gateway.logs import access_logger, route_stdlib_logging
+from gateway.metrics import GatewayMetrics
 from gateway.middleware import Authenticate, CorrelationId, SecurityHeaders
-from gateway.settings import Settings
+from gateway.settings import Environment, Settings
+from gateway.shutdown import InFlight
 from schema import build_schema
 from sources.bundle import Sources
+from sources.http import OnCall
 
 
 def trusted_issuers(settings: Settings) -> list[TrustedIssuer]:
@@ -30,21 +36,33 @@ def trusted_issuers(settings: Settings) -> list[TrustedIssuer]:
     ]
 
 
-def create_app(settings: Settings) -> Starlette:
-    schema = build_schema()
+def create_app(settings: Settings, *, log_output: TextIO | None = None) -> Starlette:
+    """``log_output`` is where the JSON access log goes (stdout unless a test captures it)."""
+    schema = build_schema(read_only=settings.read_only, limits=graphql_limits(settings))
+    metrics = GatewayMetrics() if settings.metrics_enabled else None
+    in_flight = InFlight()
+    log = access_logger(log_output, settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        sources = Sources.create(settings.upstreams(), settings.database_url)
+        if settings.environment is not Environment.TEST:
+            route_stdlib_logging(settings.log_level)
+        sources = Sources.create(settings.upstreams(), settings.database_url, settings.redis_url)
+        if metrics is not None:
+            observe_upstreams(sources, metrics)
         await sources.open()
         jwks_http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5))
         verifier = TokenVerifier(trusted_issuers(settings), JwksCache(jwks_http),
                                  algorithms=settings.allowed_algorithms)
         app.state.sources = sources
         app.state.authenticator = Authenticator(verifier, sources.database)
+        log.info("started", read_only=settings.read_only, environment=settings.environment.value)
         try:
             yield
         finally:
+            # The server has stopped accepting; let the requests it already took finish with open sources.
+            drained = await in_flight.drained(settings.shutdown_grace_seconds)
+            log.info("stopping", requests_in_flight=in_flight.count, drained=drained)
             await jwks_http.close()
             await sources.close()
 
@@ -59,8 +77,37 @@ def create_app(settings: Settings) -> Starlette:
         Route("/assets/vendor/{name}", explorer.vendor_asset),
         Route("/assets/explorer/{name}", explorer.explorer_asset),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan,
-                    middleware=[Middleware(CorrelationId), Middleware(SecurityHeaders), Middleware(Authenticate)])
+    if metrics is not None:
+        metrics.in_flight.set_function(lambda: in_flight.count)
+        routes.append(Route("/metrics", metrics.endpoint))
+    middleware = [
+        Middleware(CorrelationId),
+        Middleware(ObserveRequests, log=log, metrics=metrics, in_flight=in_flight),
+        Middleware(SecurityHeaders),
+        Middleware(Authenticate),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.settings = settings
     app.state.schema = schema
+    app.state.metrics = metrics
+    app.state.in_flight = in_flight
     return app
+
+
+def observe_upstreams(sources: Sources, metrics: GatewayMetrics) -> None:
+    """Report every upstream call and circuit state to the metrics, keeping any hook already set."""
+    clients = sources.upstream_clients
+    for client in clients.values():
+        client.on_call = chain_on_call(client.on_call, metrics.observe_upstream_call)
+    metrics.watch_breakers(lambda: {name: c.breaker_state for name, c in clients.items()})
+
+
+def chain_on_call(first: OnCall | None, second: OnCall) -> OnCall:
+    if first is None:
+        return second
+
+    def both(system: str, operation: str, outcome: str, seconds: float) -> None:
+        first(system, operation, outcome, seconds)
+        second(system, operation, outcome, seconds)
+
+    return both

@@ -28,6 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     stubs = commands.add_parser("stubs", help="run only the four stub legacy systems, in the foreground")
     stubs.add_argument("--people", type=int, default=None)
     stubs.add_argument("--identity", action="store_true", help="also run the stub identity providers")
+    stubs.add_argument("--ephemeral", action="store_true", help="pick free ports instead of 8081-8084")
 
     seed = commands.add_parser("seed", help="migrate and seed the database with demo data")
     seed.add_argument("--people", type=int, default=None, help="population size (default 4000)")
@@ -76,7 +77,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             print(f"  {name:<13} {url}", flush=True)
     print(f"gateway on http://{settings.host}:{settings.port}  (explorer: /graphql)", flush=True)
     try:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
+                    access_log=False, timeout_graceful_shutdown=int(settings.shutdown_grace_seconds))
     finally:
         if stack is not None:
             stack.stop()
@@ -103,7 +105,7 @@ def _stubs(settings: Settings, args: argparse.Namespace) -> int:
     apps = legacy_apps(spec.build())
     if args.identity:
         apps.update(identity_apps())
-    ports = {name: port for name, port in dev_ports().items() if name in apps}
+    ports = {name: port for name, port in dev_ports(ephemeral=args.ephemeral).items() if name in apps}
     with AppStack(apps, ports) as stack:
         for name, url in stack.urls.items():
             print(f"{name:<13} {url}", flush=True)

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     appointments_url: str = "http://127.0.0.1:8084"
     appointments_timeout_seconds: float = 2.0
     upstream_concurrency: int = 16
+    upstream_retries: int = 2
+    upstream_breaker_failures: int = 5
+    upstream_breaker_reset_seconds: float = 5.0
 
     hmpps_auth_url: str = "http://127.0.0.1:8090"
     one_login_url: str = "http://127.0.0.1:8091"
@@ -61,6 +64,23 @@ class Settings(BaseSettings):
     allow_free_form_documents: bool | None = Field(
         default=None, description="None means: allowed in dev and test, refused in production."
     )
+
+    # GraphQL limits (each refusal carries a code; see schema/limits.py and gateway/graphql_view.py).
+    max_query_depth: int = Field(default=10, ge=1, description="Levels of nested fields in one operation.")
+    max_aliases: int = Field(default=30, ge=0, description="Aliased fields in one document.")
+    max_query_tokens: int = Field(default=2000, ge=1, description="Lexical tokens in one document.")
+    max_query_cost: int = Field(default=5000, ge=1, description="Cost of one operation (schema/cost.py).")
+    max_body_bytes: int = Field(default=64 * 1024, ge=1, description="Largest request body, in bytes.")
+    open_introspection: bool | None = Field(
+        default=None, description="Introspection and 'Did you mean' for every audience; None means: "
+        "yes in dev and test, integrators only in production.")
+
+    # Operations (README "Operations").
+    metrics_enabled: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
+    read_only: bool = Field(default=False, description="Refuse every mutation with READ_ONLY; reads carry on.")
+    log_level: str = Field(default="INFO", description="Level for the JSON logs on stdout.")
+    shutdown_grace_seconds: float = Field(
+        default=25.0, ge=0, description="On shutdown, how long to wait for requests in flight before closing sources.")
 
     @property
     def is_production(self) -> bool:
@@ -88,16 +108,17 @@ class Settings(BaseSettings):
 
     def upstreams(self) -> dict[str, UpstreamConfig]:
         """One block per legacy system."""
+        blocks = {
+            "nomis": (self.nomis_url, self.nomis_timeout_seconds),
+            "delius": (self.delius_url, self.delius_timeout_seconds),
+            "licences": (self.licences_url, self.licences_timeout_seconds),
+            "appointments": (self.appointments_url, self.appointments_timeout_seconds),
+        }
         return {
-            "nomis": UpstreamConfig("nomis", self.nomis_url, self.nomis_timeout_seconds,
-                                    concurrency=self.upstream_concurrency),
-            "delius": UpstreamConfig("delius", self.delius_url, self.delius_timeout_seconds,
-                                     concurrency=self.upstream_concurrency),
-            "licences": UpstreamConfig("licences", self.licences_url, self.licences_timeout_seconds,
-                                       concurrency=self.upstream_concurrency),
-            "appointments": UpstreamConfig("appointments", self.appointments_url,
-                                           self.appointments_timeout_seconds,
-                                           concurrency=self.upstream_concurrency),
+            system: UpstreamConfig(system, url, timeout, concurrency=self.upstream_concurrency,
+                                   retries=self.upstream_retries, breaker_failures=self.upstream_breaker_failures,
+                                   breaker_reset_seconds=self.upstream_breaker_reset_seconds)
+            for system, (url, timeout) in blocks.items()
         }
 
     @model_validator(mode="after")

@@ -15,4 +15,5 @@ class RequestContext:
     sources: Sources
     loaders: Loaders
     correlation_id: str
+    stale_systems: set[str] = field(default_factory=set)  # systems served from a stale cached copy
     field_groups_read: dict[str, set[str]] = field(default_factory=dict)  # person -> groups, for the access log

@@ -15,9 +15,10 @@ from typing import TypeVar
 
 from aiodataloader import DataLoader
 
+from resolvers.cached import CachedDelius
 from sources.appointments.models import Appointment
 from sources.bundle import Sources
-from sources.delius.models import CommunityManager
+from sources.delius.models import CaseDetails, CommunityManager
 from sources.errors import UpstreamNotFound
 from sources.licences.models import LicenceSummary
 from sources.nomis.client import BATCH_LIMIT as NOMIS_BATCH_LIMIT
@@ -50,23 +51,28 @@ class Loaders:
     prisoner_by_number: DataLoader[str, Prisoner | None]
     crn_by_prisoner_number: DataLoader[str, str | None]
     community_manager_by_crn: DataLoader[str, CommunityManager | None]
+    case_details_by_crn: DataLoader[str, CaseDetails | None]
     licence_summary_by_prisoner_number: DataLoader[str, LicenceSummary | None]
     appointments_by_window: DataLoader[AppointmentWindow, list[Appointment] | None]
     pathway_statuses_by_prisoner_number: DataLoader[str, list[PathwayStatus]]
 
 
-def create_loaders(sources: Sources) -> Loaders:
-    """Build a fresh set of loaders for one request."""
+def create_loaders(sources: Sources, stale_systems: set[str] | None = None) -> Loaders:
+    """Build a fresh set of loaders for one request. Stale cache hits are noted in ``stale_systems``."""
+    delius = CachedDelius(sources, stale_systems if stale_systems is not None else set())
 
     async def prisoners(numbers: list[str]) -> list[Prisoner | None]:
         found = {p.prisoner_number: p for p in await sources.nomis.get_prisoners_by_numbers(numbers)}
         return [found.get(n) for n in numbers]
 
     async def crns(numbers: list[str]) -> list[str | BaseException | None]:
-        return await _each(numbers, sources.delius.get_crn)
+        return await _each(numbers, delius.crn)
 
     async def managers(crns: list[str]) -> list[CommunityManager | BaseException | None]:
-        return await _each(crns, sources.delius.get_community_manager)
+        return await _each(crns, delius.community_manager)
+
+    async def case_details(crns: list[str]) -> list[CaseDetails | BaseException | None]:
+        return await _each(crns, sources.delius.get_case_details)
 
     async def licences(numbers: list[str]) -> list[LicenceSummary | None]:
         found: dict[str, LicenceSummary] = {}
@@ -88,6 +94,7 @@ def create_loaders(sources: Sources) -> Loaders:
         prisoner_by_number=DataLoader(prisoners, max_batch_size=NOMIS_BATCH_LIMIT),
         crn_by_prisoner_number=DataLoader(crns),  # type: ignore[arg-type]
         community_manager_by_crn=DataLoader(managers),  # type: ignore[arg-type]
+        case_details_by_crn=DataLoader(case_details),  # type: ignore[arg-type]
         licence_summary_by_prisoner_number=DataLoader(licences, max_batch_size=500),
         appointments_by_window=DataLoader(appointments),  # type: ignore[arg-type]
         pathway_statuses_by_prisoner_number=DataLoader(statuses, max_batch_size=1000),

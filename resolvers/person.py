@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from auth.policy import needs_probation_region, person_in_scope
 from resolvers import validation
 from resolvers.context import RequestContext
-from sources.errors import UpstreamNotFound
+from resolvers.errors import BadUserInput
 from sources.nomis.models import Prisoner
 
 
@@ -22,12 +24,23 @@ async def visible_prisoner(ctx: RequestContext, raw_prisoner_number: str) -> Pri
     return prisoner
 
 
+MAX_PEOPLE_PER_CALL = 200
+
+
+async def visible_prisoners(ctx: RequestContext, raw_numbers: list[str]) -> list[Prisoner]:
+    """The people the caller may see, in the order asked, each once; the rest are left out silently."""
+    if len(raw_numbers) > MAX_PEOPLE_PER_CALL:
+        raise BadUserInput(f"ask for at most {MAX_PEOPLE_PER_CALL} people per call", field="prisonerNumbers")
+    numbers = list(dict.fromkeys(validation.prisoner_number(n, field="prisonerNumbers") for n in raw_numbers))
+    found = await asyncio.gather(*(visible_prisoner(ctx, n) for n in numbers))
+    return [p for p in found if p is not None]
+
+
 async def probation_region_of(ctx: RequestContext, prisoner_number: str) -> str | None:
     crn = await ctx.loaders.crn_by_prisoner_number.load(prisoner_number)
     if crn is None:
         return None
-    try:
-        details = await ctx.sources.delius.get_case_details(crn)
-    except UpstreamNotFound:
+    details = await ctx.loaders.case_details_by_crn.load(crn)
+    if details is None or details.probation_region is None:
         return None
-    return details.probation_region.code if details.probation_region else None
+    return details.probation_region.code

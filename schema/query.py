@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers.person import visible_prisoner
+from resolvers.person import MAX_PEOPLE_PER_CALL, visible_prisoner, visible_prisoners
 from schema.context import Info
 from schema.permissions import Public
 from schema.types.person import Person
@@ -20,3 +20,12 @@ class Query:
     async def person(self, info: Info, prisoner_number: strawberry.ID) -> Person | None:
         prisoner = await visible_prisoner(info.context, str(prisoner_number))
         return None if prisoner is None else Person(prisoner=prisoner)
+
+    @strawberry.field(
+        description=f"Several people at once, at most {MAX_PEOPLE_PER_CALL} per call, in the order asked. People "
+        "who do not exist or are outside your scope are left out. Calls to the legacy systems are batched.",
+        extensions=[Public()],
+    )
+    async def people(self, info: Info, prisoner_numbers: list[strawberry.ID]) -> list[Person]:
+        found = await visible_prisoners(info.context, [str(n) for n in prisoner_numbers])
+        return [Person(prisoner=p) for p in found]

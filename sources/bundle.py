@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sources.appointments import AppointmentsClient
+from sources.cache import Cache, create_cache
 from sources.config import UpstreamConfig
 from sources.delius import DeliusClient
 from sources.http import UpstreamClient
@@ -25,15 +26,18 @@ class Sources:
     licences: LicencesClient
     appointments: AppointmentsClient
     database: Database
+    cache: Cache
 
     @classmethod
-    def create(cls, upstreams: Mapping[str, UpstreamConfig], database_url: str) -> Sources:
+    def create(cls, upstreams: Mapping[str, UpstreamConfig], database_url: str,
+               redis_url: str | None = None) -> Sources:
         return cls(
             nomis=NomisClient(upstreams["nomis"]),
             delius=DeliusClient(upstreams["delius"]),
             licences=LicencesClient(upstreams["licences"]),
             appointments=AppointmentsClient(upstreams["appointments"]),
             database=Database(database_url),
+            cache=create_cache(redis_url),
         )
 
     @property
@@ -48,3 +52,4 @@ class Sources:
     async def close(self) -> None:
         await asyncio.gather(*(c.close() for c in self.upstream_clients.values()))
         await self.database.dispose()
+        await self.cache.close()

@@ -191,10 +191,11 @@ async def get_or_load(
     *,
     dump: Callable[[T], Any],
     restore: Callable[[Any], T],
+    ttl: float | None = None,
 ) -> tuple[T, bool]:
-    """Fresh cache hit, else ``load()`` and store it; if the system is unavailable, the stale copy.
-
-    Returns ``(value, is_stale)``. Re-raises ``UpstreamUnavailable`` when there is no copy at all.
+    """Fresh cache hit, else ``load()`` and store it (``ttl`` or the kind's); if the system is unavailable,
+    the stale copy. Returns ``(value, is_stale)``. Re-raises ``UpstreamUnavailable`` when there is no copy.
+    ``dump`` must not give None: a cached None reads as a miss.
     """
     cached = await cache.get(kind, key)
     if cached is not None:
@@ -206,5 +207,5 @@ async def get_or_load(
         if stale is None:
             raise
         return restore(stale), True
-    await cache.set(kind, key, dump(value))
+    await cache.set(kind, key, dump(value), ttl=ttl)
     return value, False

@@ -52,3 +52,28 @@ def test_seed_builds_the_database_from_nothing(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "for 400 people" in result.stdout
     assert (tmp_path / "var" / "population.json").is_file()
+
+
+def test_stubs_run_standalone_and_print_their_ports():
+    import json as _json
+    import urllib.request
+
+    process = subprocess.Popen([sys.executable, "-m", "gateway.cli", "stubs", "--people", "300", "--ephemeral"],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        urls = {}
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("stub systems running"):
+                break
+            name, url = line.split()
+            urls[name] = url
+        assert set(urls) == {"nomis", "delius", "licences", "appointments"}
+        for url in urls.values():
+            with urllib.request.urlopen(f"{url}/health/ping", timeout=5) as response:
+                assert _json.loads(response.read()) == {"status": "UP"}
+        with urllib.request.urlopen(f"{urls['nomis']}/prisoner-search/prison/MDI?size=5", timeout=5) as response:
+            assert len(_json.loads(response.read())["content"]) == 5
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -41,19 +41,26 @@ class Database:
             return False
         return True
 
-    async def migrate(self) -> None:
+    async def migrate(self, revision: str = "head") -> None:
         async with self.engine.begin() as conn:
-            await conn.run_sync(_upgrade_head)
+            await conn.run_sync(_run_migrations, "upgrade", revision)
+
+    async def downgrade(self, revision: str = "base") -> None:
+        async with self.engine.begin() as conn:
+            await conn.run_sync(_run_migrations, "downgrade", revision)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
 
 
-def _upgrade_head(connection: Connection) -> None:
+def _run_migrations(connection: Connection, direction: str, revision: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    if direction == "upgrade":
+        command.upgrade(config, revision)
+    else:
+        command.downgrade(config, revision)
 
 
 def _ensure_sqlite_folder(url: str) -> None:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningInsert, ReturningUpdate
 from sqlmodel import col, select
 
+from sources.store.enums import Pathway, PathwayStatusCode
+from sources.store.errors import VersionConflict
 from sources.store.models import PathwayStatus, PathwayStatusChange, utc_now
+from sources.store.sql import dialect_insert
 
 
 async def statuses_by_prisoner_numbers(
@@ -40,3 +46,74 @@ async def insert_initial_statuses(
         count += 1
     await session.flush()
     return count
+
+
+async def status_for(*, session: AsyncSession, prisoner_number: str, pathway: Pathway) -> PathwayStatus | None:
+    """The current status row, re-read from the database (never a stale copy from the session)."""
+    rows = await session.execute(
+        select(PathwayStatus)
+        .where(PathwayStatus.prisoner_number == prisoner_number, PathwayStatus.pathway == pathway.value)
+        .execution_options(populate_existing=True)
+    )
+    return rows.scalar_one_or_none()
+
+
+async def set_status(
+    *,
+    session: AsyncSession,
+    prisoner_number: str,
+    pathway: Pathway,
+    status: PathwayStatusCode,
+    expected_version: int,
+    case_note: str | None,
+    changed_by: str,
+    now: datetime | None = None,
+) -> PathwayStatus:
+    """Change one pathway's status if nobody else has since `expected_version` (0: never set), with history.
+
+    The write is a conditional INSERT or UPDATE, so of two concurrent writers holding the same version exactly
+    one succeeds; the other gets `VersionConflict` carrying the row as it now is. Flushes; the caller commits.
+    """
+    now = now or utc_now()
+    current = await status_for(session=session, prisoner_number=prisoner_number, pathway=pathway)
+    if (current.version if current else 0) != expected_version:
+        raise VersionConflict(current)
+    from_status = current.status if current else None  # read now: the UPDATE below refreshes `current`
+    values = {"status": status.value, "updated_at": now, "updated_by": changed_by}
+    statement: ReturningInsert[int | None] | ReturningUpdate[int | None]
+    if current is None:
+        statement = (
+            dialect_insert(session, PathwayStatus)
+            .values(prisoner_number=prisoner_number, pathway=pathway.value, version=1, **values)
+            .on_conflict_do_nothing(index_elements=["prisoner_number", "pathway"])
+            .returning(col(PathwayStatus.id))
+        )
+    else:
+        statement = (
+            update(PathwayStatus)
+            .where(col(PathwayStatus.id) == current.id, col(PathwayStatus.version) == expected_version)
+            .values(version=PathwayStatus.version + 1, **values)
+            .returning(col(PathwayStatus.id))
+        )
+    if (await session.execute(statement)).scalar_one_or_none() is None:
+        raise VersionConflict(await status_for(session=session, prisoner_number=prisoner_number, pathway=pathway))
+    session.add(PathwayStatusChange(
+        prisoner_number=prisoner_number, pathway=pathway.value, from_status=from_status,
+        to_status=status.value, case_note=case_note, changed_at=now, changed_by=changed_by,
+        version=expected_version + 1,
+    ))
+    await session.flush()
+    changed = await status_for(session=session, prisoner_number=prisoner_number, pathway=pathway)
+    assert changed is not None
+    return changed
+
+
+async def history(
+    *, session: AsyncSession, prisoner_number: str, pathway: Pathway | None = None
+) -> list[PathwayStatusChange]:
+    """Every status change for a person (optionally one pathway), newest first."""
+    query = select(PathwayStatusChange).where(PathwayStatusChange.prisoner_number == prisoner_number)
+    if pathway is not None:
+        query = query.where(PathwayStatusChange.pathway == pathway.value)
+    query = query.order_by(col(PathwayStatusChange.changed_at).desc(), col(PathwayStatusChange.id).desc())
+    return list((await session.execute(query)).scalars())

@@ -98,6 +98,9 @@ async def test_get_or_load_serves_stale_only_when_the_system_is_down(cache: Cach
     assert await get_or_load(cache, MAPPA, "X1", down, **kwargs) == ({"level": 2}, True)
     with pytest.raises(UpstreamUnavailable):
         await get_or_load(cache, MAPPA, "never-seen", down, **kwargs)
+    await get_or_load(cache, "crn", "A1234BC", load, ttl=0.05, **kwargs)
+    await asyncio.sleep(0.1)
+    assert await cache.get("crn", "A1234BC") is None  # the caller's TTL, not the default
 
 
 async def test_memory_cache_is_bounded_and_copies_values() -> None:

@@ -1,15 +1,13 @@
-"""SQLModel tables. Keyed by prisoner number; names and dates stay in NOMIS and nDelius."""
+"""Pathway status tables: the current status with a version, and its append-only history."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+from sources.store.models.base import UTCDateTime, utc_now
 
 
 class PathwayStatusBase(SQLModel):
@@ -25,10 +23,12 @@ class PathwayStatus(PathwayStatusBase, table=True):
     __table_args__ = (
         UniqueConstraint("prisoner_number", "pathway", name="uq_pathway_status_person_pathway"),
         Index("ix_pathway_status_pathway_status", "pathway", "status"),
+        Index("ix_pathway_status_status", "status"),
+        Index("ix_pathway_status_updated_at", "updated_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     updated_by: str = Field(max_length=100)
     version: int = Field(default=1)
 
@@ -45,17 +45,6 @@ class PathwayStatusChange(SQLModel, table=True):
     from_status: str | None = Field(default=None, max_length=30)
     to_status: str = Field(max_length=30)
     case_note: str | None = Field(default=None, max_length=4000)
-    changed_at: datetime = Field(default_factory=utc_now)
+    changed_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     changed_by: str = Field(max_length=100)
     version: int
-
-
-class LeaverAccount(SQLModel, table=True):
-    """A GOV.UK One Login subject linked to a prisoner number."""
-
-    __tablename__ = "leaver_account"
-
-    id: int | None = Field(default=None, primary_key=True)
-    one_login_subject: str = Field(max_length=200, unique=True)
-    prisoner_number: str = Field(max_length=7, index=True)
-    linked_at: datetime = Field(default_factory=utc_now)
