@@ -172,3 +172,10 @@ async def test_staff_and_integrators_read_the_seeded_pathway_statuses(client, to
     statuses = {p["pathway"]: p for p in body["data"]["person"]["pathways"]}
     assert any(p["version"] == 1 for p in statuses.values()), "the seed records some statuses"
     assert all(p["status"] == "NOT_STARTED" for p in statuses.values() if p["version"] == 0)
+
+
+async def test_expected_errors_are_not_logged_as_server_errors(client, tokens, caplog):
+    with caplog.at_level("ERROR", logger="strawberry.execution"):
+        body = await ask(client, tokens["prison-staff"], "not-a-number")
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert [r for r in caplog.records if r.name == "strawberry.execution"] == []
