@@ -42,6 +42,10 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# Benchmarks (benchmarks/): the workloads against the floor and the naive baseline; `passport bench --help`.
+bench: install
+	$(BIN)/passport bench $(BENCH_ARGS)
+
 schema: install
 	$(BIN)/passport schema export > schema/schema.graphql
 

@@ -23,7 +23,8 @@ class FieldGroup(StrEnum):
     RISK = "risk"
     LICENCE = "licence"
     APPOINTMENTS = "appointments"
-    APPLICATIONS = "applications"
+    APPLICATIONS = "applications"          # that an application exists, and its status
+    APPLICATION_DETAILS = "application-details"  # dates, costs, refunds
     STAFF_CONTACTS = "staff-contacts"
     COM_NAME = "com-name"                  # the community offender manager's name only
     TODOS = "todos"
@@ -61,6 +62,7 @@ POLICY: dict[FieldGroup, dict[Audience, Grant]] = {
     FieldGroup.LICENCE: {P: _STAFF_READ, D: _STAFF_READ, L: _LEAVER, INT: _INTEGRATOR},
     FieldGroup.APPOINTMENTS: {P: _STAFF_WRITE, D: _STAFF_WRITE, L: _LEAVER, INT: _INTEGRATOR},
     FieldGroup.APPLICATIONS: {P: _STAFF_WRITE, D: _STAFF_READ, L: _LEAVER},
+    FieldGroup.APPLICATION_DETAILS: {P: _STAFF_WRITE, D: _STAFF_READ},
     FieldGroup.STAFF_CONTACTS: {P: _STAFF_WRITE, D: _STAFF_READ, INT: _INTEGRATOR},
     FieldGroup.COM_NAME: {P: _STAFF_READ, D: _STAFF_READ, L: _LEAVER, INT: _INTEGRATOR},
     FieldGroup.TODOS: {L: Grant(Access.WRITE)},

@@ -16,13 +16,19 @@ from auth.jwks import JwksCache
 from auth.tokens import TokenVerifier, TrustedIssuer
 from gateway import explorer, health
 from gateway.access import ObserveRequests
+from gateway.csrf import CsrfProtect, session_config
 from gateway.graphql_view import GatewayGraphQL, graphql_limits
+from gateway.leaver import mount as mount_leaver_pages
 from gateway.logs import access_logger, route_stdlib_logging
 from gateway.metrics import GatewayMetrics
 from gateway.middleware import Authenticate, CorrelationId, SecurityHeaders
+from gateway.outbox_worker import start_outbox
+from gateway.ratelimit import RateLimit, closing, create_counter
 from gateway.settings import Environment, Settings
 from gateway.shutdown import InFlight
+from gateway.staff_app import staff_routes
 from schema import build_schema
+from schema.audiences import AudienceSchemas
 from sources.bundle import Sources
 from sources.http import OnCall
 
@@ -57,16 +63,22 @@ def create_app(settings: Settings, *, log_output: TextIO | None = None) -> Starl
         app.state.sources = sources
         app.state.authenticator = Authenticator(verifier, sources.database)
         log.info("started", read_only=settings.read_only, environment=settings.environment.value)
+        # Outbox worker: started once the sources are open, stopped (item in hand finished) before they close.
+        outbox_worker = start_outbox(settings, sources, log=log, metrics=metrics)
+        app.state.outbox_worker = outbox_worker
         try:
             yield
         finally:
             # The server has stopped accepting; let the requests it already took finish with open sources.
             drained = await in_flight.drained(settings.shutdown_grace_seconds)
             log.info("stopping", requests_in_flight=in_flight.count, drained=drained)
+            if outbox_worker is not None:
+                await outbox_worker.stop()
             await jwks_http.close()
             await sources.close()
 
-    graphql = GatewayGraphQL(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+    # One contract per audience (schema/audiences.py); the view runs each caller against theirs.
+    graphql = GatewayGraphQL(AudienceSchemas.build(schema), graphql_ide="graphiql", allow_queries_via_get=True)
     routes = [
         Route("/health", health.health),
         Route("/health/ping", health.ping),
@@ -76,21 +88,28 @@ def create_app(settings: Settings, *, log_output: TextIO | None = None) -> Starl
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/assets/vendor/{name}", explorer.vendor_asset),
         Route("/assets/explorer/{name}", explorer.explorer_asset),
+        *staff_routes(),  # the staff app, its sign-in and its assets (gateway/staff_app.py)
     ]
     if metrics is not None:
         metrics.in_flight.set_function(lambda: in_flight.count)
         routes.append(Route("/metrics", metrics.endpoint))
+    # Rate limit and CSRF: CSRF before the token is even looked at; the rate limit once the caller is known.
+    rate_counter = create_counter(settings.redis_url)
     middleware = [
         Middleware(CorrelationId),
         Middleware(ObserveRequests, log=log, metrics=metrics, in_flight=in_flight),
         Middleware(SecurityHeaders),
+        Middleware(CsrfProtect, config=session_config(settings.session_secret.get_secret_value(),
+                                                      secure=settings.is_production)),
         Middleware(Authenticate),
+        Middleware(RateLimit, counter=rate_counter, per_minute=settings.rate_limit_per_minute),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    app = Starlette(routes=routes, lifespan=closing(lifespan, rate_counter), middleware=middleware)
     app.state.settings = settings
     app.state.schema = schema
     app.state.metrics = metrics
     app.state.in_flight = in_flight
+    mount_leaver_pages(app, settings)  # Plan Your Future pages at /plan-your-future (gateway/leaver/)
     return app
 
 

@@ -1,4 +1,4 @@
-"""The ``passport`` command: serve, stubs, seed, migrate, token and schema export."""
+"""The ``passport`` command: serve, stubs, seed, migrate, token, schema export and bench."""
 
 from __future__ import annotations
 
@@ -29,6 +29,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     stubs.add_argument("--people", type=int, default=None)
     stubs.add_argument("--identity", action="store_true", help="also run the stub identity providers")
     stubs.add_argument("--ephemeral", action="store_true", help="pick free ports instead of 8081-8084")
+    stubs.add_argument("--latency-ms", type=int, default=0, help="added to every call to the four systems")
+    stubs.add_argument("--jitter-ms", type=int, default=0, help="plus a uniform random 0..N ms")
+
+    bench = commands.add_parser("bench", help="benchmark the workloads against the floor and the naive baseline")
+    bench.add_argument("--quick", action="store_true", help="fewer requests per run")
+    bench.add_argument("--soak", action="store_true", help="also run the soak (10 minutes by default)")
+    bench.add_argument("--soak-seconds", type=float, default=600.0)
+    bench.add_argument("--people", type=int, default=4000, help="population size (default 4000)")
+    bench.add_argument("--requests", type=int, default=None, help="requests per run (overrides --quick)")
+    bench.add_argument("--zero-latency-only", action="store_true", help="skip the 20 ms runs")
+    bench.add_argument("--out", default="benchmarks/reports", help="where latest.json/.md/.svg go")
 
     seed = commands.add_parser("seed", help="migrate and seed the database with demo data")
     seed.add_argument("--people", type=int, default=None, help="population size (default 4000)")
@@ -45,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = Settings()
     handler = {"serve": _serve, "stubs": _stubs, "seed": _seed, "migrate": _migrate, "token": _token,
-               "schema": _schema}[args.command]
+               "schema": _schema, "bench": _bench}[args.command]
     return handler(settings, args)
 
 
@@ -102,7 +113,10 @@ def _stubs(settings: Settings, args: argparse.Namespace) -> int:
     from gateway.devstack import PopulationSpec, dev_ports, identity_apps, remembered_population
 
     spec = remembered_population() if args.people is None else PopulationSpec(people=args.people)
-    apps = legacy_apps(spec.build())
+    from fixtures.stubs import Faults
+
+    delay = Faults(latency_ms=args.latency_ms, jitter_ms=args.jitter_ms)
+    apps = legacy_apps(spec.build(), faults=dict.fromkeys(("nomis", "delius", "licences", "appointments"), delay))
     if args.identity:
         apps.update(identity_apps())
     ports = {name: port for name, port in dev_ports(ephemeral=args.ephemeral).items() if name in apps}
@@ -176,6 +190,12 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
         print(f"no identity stub at {url}: start the service first with `make run`", file=sys.stderr)
         return 2
     return 0
+
+
+def _bench(_settings: Settings, args: argparse.Namespace) -> int:
+    from benchmarks.harness import Options, run
+
+    return run(Options.from_args(args))
 
 
 def _schema(_settings: Settings, _args: argparse.Namespace) -> int:

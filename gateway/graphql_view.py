@@ -11,9 +11,12 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from auth.principal import ANONYMOUS
 from gateway.explorer import explorer_page
@@ -28,11 +31,16 @@ from gateway.persisted_view import (
 from gateway.settings import Settings
 from resolvers.context import RequestContext
 from resolvers.loaders import create_loaders
+from schema.audiences import AudienceSchemas
 from schema.limits import GraphQLLimits
 from schema.persisted import load_manifest
 
 
 class GatewayGraphQL(GraphQL[RequestContext, None]):
+    def __init__(self, schemas: AudienceSchemas, **options: Any) -> None:
+        super().__init__(schemas.full, **options)
+        self.schemas = schemas
+
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> RequestContext:
         state: Any = request.state
         sources = request.app.state.sources
@@ -40,9 +48,10 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         return RequestContext(
             principal=getattr(state, "principal", ANONYMOUS),
             sources=sources,
-            loaders=create_loaders(sources, stale),
+            loaders=create_loaders(sources, stale, naive=request.app.state.settings.naive_loaders),
             correlation_id=getattr(state, "correlation_id", "unknown"),
             stale_systems=stale,
+            first_time_code_key=request.app.state.settings.first_time_code_key.get_secret_value().encode(),
         )
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -83,8 +92,27 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
             if isinstance(chosen, ExecutionResult):
                 return chosen
             request_data.query = chosen
-        return await super().execute_single(request, request_adapter, sub_response, context, root_value,
-                                            request_data)
+        return await self.execute_for_audience(request_adapter, context, root_value, request_data)
+
+    # --- One schema contract per audience (schema/audiences.py) ----------------------------------------
+
+    async def execute_for_audience(self, request_adapter: AsyncHTTPRequestAdapter, context: RequestContext,
+                                   root_value: None, request_data: GraphQLRequestData) -> ExecutionResult:
+        """strawberry's ``execute_single``, against the caller's contract instead of the full schema."""
+        allowed = OperationType.from_http(request_adapter.method)
+        if not self.allow_queries_via_get and request_adapter.method == "GET":
+            allowed -= {OperationType.QUERY}
+        try:
+            return await self.schemas.for_audience(context.principal.audience).execute(
+                request_data.query, root_value=root_value, variable_values=request_data.variables,
+                context_value=context, operation_name=request_data.operation_name,
+                allowed_operation_types=allowed, operation_extensions=request_data.extensions)
+        except CannotGetOperationTypeError as e:
+            raise HTTPException(400, e.as_http_error_reason()) from e
+        except InvalidOperationTypeError as e:
+            raise HTTPException(400, e.as_http_error_reason(request_adapter.method)) from e
+        except MissingQueryError as e:
+            raise HTTPException(400, "No GraphQL query found in the request") from e
 
     @cached_property
     def persisted_operations(self) -> dict[str, str]:

@@ -7,8 +7,10 @@ outcome, never by path (paths carry prisoner numbers).
 
 from __future__ import annotations
 
+import asyncio
+import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -17,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from sources.breaker import BreakerState
+from sources.store.outbox import Backlog
 
 MAX_OPERATIONS = 200
 _OPERATION_NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,99}$")
@@ -24,6 +27,8 @@ LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0
 BATCH_BUCKETS = (1, 2, 5, 10, 25, 50, 100, 250, 500, 1000)
 
 BreakerStates = Callable[[], Mapping[str, BreakerState]]
+BacklogReader = Callable[[], Awaitable[Backlog]]
+OUTBOX_READ_TIMEOUT_SECONDS = 2.0
 
 
 def is_operation_name(name: str | None) -> bool:
@@ -66,9 +71,37 @@ class GatewayMetrics:
         self._breakers = _BreakerCollector()
         r.register(self._breakers)
         self._operations: set[str] = set()
+        # Outbox: deliveries counted as they happen; the backlog is read from the database at scrape time.
+        self.outbox_deliveries = Counter("gateway_outbox_deliveries", "Outbox delivery attempts by system and outcome.",
+                                         ["system", "outcome"], registry=r)
+        self.outbox_depth = Gauge("gateway_outbox_depth", "Side effects still owed (PENDING); NaN if unreadable.",
+                                  registry=r)
+        self.outbox_oldest_age = Gauge("gateway_outbox_oldest_age_seconds",
+                                       "Age of the oldest PENDING side effect; 0 when none; NaN if unreadable.",
+                                       registry=r)
+        self._read_outbox: BacklogReader | None = None
 
     def watch_breakers(self, read: BreakerStates) -> None:
         self._breakers.read = read
+
+    def watch_outbox(self, read: BacklogReader) -> None:
+        self._read_outbox = read
+
+    def observe_outbox_delivery(self, system: str, outcome: str) -> None:
+        """The outbox worker's ``on_outcome`` hook."""
+        self.outbox_deliveries.labels(system, outcome).inc()
+
+    async def refresh_outbox(self) -> None:
+        if self._read_outbox is None:
+            return
+        try:
+            backlog = await asyncio.wait_for(self._read_outbox(), OUTBOX_READ_TIMEOUT_SECONDS)
+        except Exception:  # a scrape must answer even when the database does not
+            self.outbox_depth.set(math.nan)
+            self.outbox_oldest_age.set(math.nan)
+            return
+        self.outbox_depth.set(backlog.depth)
+        self.outbox_oldest_age.set(backlog.oldest_age.total_seconds() if backlog.oldest_age is not None else 0.0)
 
     def operation_label(self, name: str | None) -> str:
         if name is None:
@@ -86,4 +119,5 @@ class GatewayMetrics:
         self.upstream_seconds.labels(system).observe(seconds)
 
     async def endpoint(self, _request: Request) -> Response:
+        await self.refresh_outbox()
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)

@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from auth.authenticate import Authenticator
 from auth.tokens import TokenRejected
+from gateway.staff_auth import SessionRefused, cookie_authorization
 
 CORRELATION_HEADER = "x-correlation-id"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -49,8 +50,15 @@ class Authenticate:
             await self.app(scope, receive, send)
             return
         authenticator: Authenticator = scope["app"].state.authenticator
+        authorization = Headers(scope=scope).get("authorization")
+        if not authorization:  # the staff app's session cookie stands for a bearer token (gateway/staff_auth.py)
+            try:
+                authorization = cookie_authorization(scope, scope["app"].state.settings)
+            except SessionRefused as refused:
+                await refused.response()(scope, receive, send)
+                return
         try:
-            principal = await authenticator.principal_for(Headers(scope=scope).get("authorization"))
+            principal = await authenticator.principal_for(authorization)
         except TokenRejected as rejected:
             body = {"errors": [{"message": "The bearer token was refused.",
                                 "extensions": {"code": "UNAUTHENTICATED", "reason": rejected.reason}}]}

@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sources.config import UpstreamConfig
 
 DEV_SESSION_SECRET = "dev-only-session-secret-change-me"
+DEV_FIRST_TIME_CODE_KEY = "dev-only-first-time-code-key-change-me"
 
 
 class Environment(StrEnum):
@@ -69,11 +70,20 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=10, ge=1, description="Levels of nested fields in one operation.")
     max_aliases: int = Field(default=30, ge=0, description="Aliased fields in one document.")
     max_query_tokens: int = Field(default=2000, ge=1, description="Lexical tokens in one document.")
-    max_query_cost: int = Field(default=5000, ge=1, description="Cost of one operation (schema/cost.py).")
+    max_query_cost: int = Field(default=10000, ge=1, description="Cost of one operation (schema/cost.py).")
     max_body_bytes: int = Field(default=64 * 1024, ge=1, description="Largest request body, in bytes.")
     open_introspection: bool | None = Field(
         default=None, description="Introspection and 'Did you mean' for every audience; None means: "
         "yes in dev and test, integrators only in production.")
+
+    # First-time codes (sources/store/first_time_codes.py): only an HMAC of each code is stored, keyed by this.
+    first_time_code_key: SecretStr = Field(
+        default=SecretStr(DEV_FIRST_TIME_CODE_KEY), description="HMAC key for stored first-time ID codes.")
+
+    # Rate limit and CSRF (gateway/ratelimit.py, gateway/csrf.py).
+    rate_limit_per_minute: int = Field(
+        default=600, ge=0, description="Requests per principal (or per client IP when anonymous) per minute; "
+        "0 turns the limit off. Shared through Redis when REDIS_URL is set.")
 
     # Operations (README "Operations").
     metrics_enabled: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
@@ -81,6 +91,17 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", description="Level for the JSON logs on stdout.")
     shutdown_grace_seconds: float = Field(
         default=25.0, ge=0, description="On shutdown, how long to wait for requests in flight before closing sources.")
+
+    # Outbox worker (gateway/outbox_worker.py): delivers case notes and appointments owed to legacy systems.
+    outbox_worker_enabled: bool = Field(default=True, description="Run the outbox worker in this process.")
+    outbox_poll_seconds: float = Field(default=1.0, gt=0, description="Wait between polls when nothing is due.")
+    outbox_batch: int = Field(default=20, ge=1, le=500, description="Items one worker claims per poll.")
+    outbox_lease_seconds: float = Field(
+        default=30.0, gt=0, description="How long a claim lasts; a crashed worker's items come back after it.")
+
+    # Benchmarks (benchmarks/): the naive baseline, with every loader's batching and caching switched off.
+    naive_loaders: bool = Field(
+        default=False, description="Benchmarks only: no batching, no per-request or cross-request cache.")
 
     @property
     def is_production(self) -> bool:
@@ -132,6 +153,8 @@ class Settings(BaseSettings):
             problems.append("DATABASE_URL is SQLite; production needs Postgres")
         if self.uses_dev_identity or "127.0.0.1" in self.one_login_url:
             problems.append("identity providers point at the development stubs")
+        if self.first_time_code_key.get_secret_value() == DEV_FIRST_TIME_CODE_KEY:
+            problems.append("FIRST_TIME_CODE_KEY is the development key")
         if self.allow_free_form_documents:
             problems.append("ALLOW_FREE_FORM_DOCUMENTS must be off in production")
         if problems:

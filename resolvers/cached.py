@@ -7,23 +7,40 @@ recorded so the response can say which parts are stale.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
 from sources import cache as kinds
+from sources.appointments.models import Appointment
 from sources.bundle import Sources
 from sources.cache import get_or_load
-from sources.delius.models import CommunityManager
+from sources.delius.models import CommunityManager, Mappa
 from sources.errors import UpstreamNotFound
+from sources.licences.models import Licence
 
 CRN = "crn"
 CRN_TTL_SECONDS = kinds.ttl_for(kinds.COMMUNITY_MANAGER)
 NO_CRN = ""  # cached marker: nDelius said this person has no CRN
 
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
-class CachedDelius:
-    """nDelius reads that go through the cache. One per request, sharing the app's cache."""
 
-    def __init__(self, sources: Sources, stale_systems: set[str]) -> None:
+def _dump(model: BaseModel) -> Any:
+    return model.model_dump(mode="json", by_alias=True)
+
+
+class CachedReads:
+    """Upstream reads that go through the cache. One per request, sharing the app's cache."""
+
+    def __init__(self, sources: Sources, stale_systems: set[str], *, bypass: bool = False) -> None:
         self.sources = sources
         self.stale_systems = stale_systems
+        # ``bypass``: the benchmarks' naive baseline reads every value from its system.
+        self._get_or_load = _uncached if bypass else get_or_load
 
     async def crn(self, prisoner_number: str) -> str | None:
         async def load() -> str:
@@ -32,21 +49,47 @@ class CachedDelius:
             except UpstreamNotFound:
                 return NO_CRN
 
-        value, stale = await get_or_load(self.sources.cache, CRN, prisoner_number, load, dump=str, restore=str,
+        value, stale = await self._get_or_load(self.sources.cache, CRN, prisoner_number, load, dump=str, restore=str,
                                           ttl=CRN_TTL_SECONDS)
-        self._note(stale)
+        self._note(stale, self.sources.delius.system)
         return value or None
 
     async def community_manager(self, crn: str) -> CommunityManager:
-        value, stale = await get_or_load(
-            self.sources.cache, kinds.COMMUNITY_MANAGER, crn,
-            lambda: self.sources.delius.get_community_manager(crn),
-            dump=lambda m: m.model_dump(mode="json", by_alias=True),
-            restore=CommunityManager.model_validate,
-        )
-        self._note(stale)
+        return await self._model(kinds.COMMUNITY_MANAGER, crn, CommunityManager,
+                                 lambda: self.sources.delius.get_community_manager(crn), self.sources.delius.system)
+
+    async def mappa(self, crn: str) -> Mappa:
+        return await self._model(kinds.MAPPA, crn, Mappa, lambda: self.sources.delius.get_mappa(crn),
+                                 self.sources.delius.system)
+
+    async def licence(self, licence_id: int) -> Licence:
+        return await self._model(kinds.LICENCE, str(licence_id), Licence,
+                                 lambda: self.sources.licences.get_licence(licence_id), self.sources.licences.system)
+
+    async def appointments(self, crn: str, start: date, end: date) -> list[Appointment]:
+        """A person's appointments in a window; cached briefly, and dropped when the gateway books one."""
+        generation = await self.sources.cache.get(kinds.APPOINTMENTS_GENERATION, crn) or 0
+        key = f"{crn}:{generation}:{start.isoformat()}:{end.isoformat()}"
+        value, stale = await self._get_or_load(
+            self.sources.cache, kinds.APPOINTMENTS, key,
+            lambda: self.sources.appointments.get_appointments(crn, start=start, end=end),
+            dump=lambda items: [_dump(a) for a in items],
+            restore=lambda raw: [Appointment.model_validate(a) for a in raw])
+        self._note(stale, self.sources.appointments.system)
         return value
 
-    def _note(self, stale: bool) -> None:
+
+    async def _model(self, kind: str, key: str, model: type[M], load: Callable[[], Awaitable[M]], system: str) -> M:
+        value, stale = await self._get_or_load(self.sources.cache, kind, key, load, dump=_dump,
+                                          restore=model.model_validate)
+        self._note(stale, system)
+        return value
+
+    def _note(self, stale: bool, system: str) -> None:
         if stale:
-            self.stale_systems.add(self.sources.delius.system)
+            self.stale_systems.add(system)
+
+
+
+async def _uncached(cache: object, kind: str, key: str, load: Callable[[], Awaitable[T]], **_: Any) -> tuple[T, bool]:
+    return await load(), False

@@ -15,5 +15,6 @@ class RequestContext:
     sources: Sources
     loaders: Loaders
     correlation_id: str
+    first_time_code_key: bytes | None = None  # HMAC key for first-time codes; from the settings
     stale_systems: set[str] = field(default_factory=set)  # systems served from a stale cached copy
     field_groups_read: dict[str, set[str]] = field(default_factory=dict)  # person -> groups, for the access log

@@ -1,8 +1,8 @@
 """Per-request data loaders, named ``<result>_by_<key>``.
 
 Batch-capable systems (NOMIS, CVL) get one call per batch up to their limit. Per-person systems (nDelius,
-appointments) get one call per distinct key, run concurrently under the client's cap. Results line up with
-keys: a miss is ``None``, and a key that failed on its own carries its own exception.
+appointments, NOMIS staff look-ups) get one call per distinct key, run concurrently under the client's cap.
+Results line up with keys: a miss is ``None``, and a key that failed on its own carries its own exception.
 """
 
 from __future__ import annotations
@@ -11,25 +11,29 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
 
-from resolvers.cached import CachedDelius
+from resolvers.cached import CachedReads
+from resolvers.store_loaders import grouped
 from sources.appointments.models import Appointment
 from sources.bundle import Sources
-from sources.delius.models import CaseDetails, CommunityManager
+from sources.delius.models import CaseDetails, CommunityManager, Mappa, RiskOfSeriousHarm, RiskPredictor
 from sources.errors import UpstreamNotFound
-from sources.licences.models import LicenceSummary
+from sources.licences.models import Licence, LicenceSummary
 from sources.nomis.client import BATCH_LIMIT as NOMIS_BATCH_LIMIT
-from sources.nomis.models import Prisoner
-from sources.store.models import PathwayStatus
-from sources.store.pathways import statuses_by_prisoner_numbers
+from sources.nomis.models import Prisoner, PrisonStaff
+from sources.store.allocations import allocations_by_prisoner_numbers
+from sources.store.applications import bank_applications_by_prisoner_numbers, id_applications_by_prisoner_numbers
+from sources.store.models import BankApplication, CaseAllocation, IdApplication, PathwayStatus, PathwayStatusChange
+from sources.store.pathways import history_by_prisoner_numbers, statuses_by_prisoner_numbers
 
 K = TypeVar("K")
 V = TypeVar("V")
 
 AppointmentWindow = tuple[str, date, date]  # (crn, start, end)
+DB_BATCH = 1000
 
 
 async def _each(keys: Sequence[K], fetch: Callable[[K], Awaitable[V]]) -> list[V | BaseException | None]:
@@ -46,33 +50,45 @@ async def _each(keys: Sequence[K], fetch: Callable[[K], Awaitable[V]]) -> list[V
     return list(await asyncio.gather(*(one(k) for k in keys)))
 
 
+def _per_key(fetch: Callable[[Any], Awaitable[Any]]) -> DataLoader[Any, Any]:
+    async def batch(keys: list[Any]) -> list[Any]:
+        return await _each(keys, fetch)
+
+    return DataLoader(batch)
+
+
 @dataclass(slots=True)
 class Loaders:
     prisoner_by_number: DataLoader[str, Prisoner | None]
+    key_worker_by_prisoner_number: DataLoader[str, PrisonStaff | None]
+    prison_offender_manager_by_prisoner_number: DataLoader[str, PrisonStaff | None]
     crn_by_prisoner_number: DataLoader[str, str | None]
     community_manager_by_crn: DataLoader[str, CommunityManager | None]
     case_details_by_crn: DataLoader[str, CaseDetails | None]
+    mappa_by_crn: DataLoader[str, Mappa | None]
+    risk_of_serious_harm_by_crn: DataLoader[str, RiskOfSeriousHarm | None]
+    risk_predictors_by_crn: DataLoader[str, list[RiskPredictor] | None]
     licence_summary_by_prisoner_number: DataLoader[str, LicenceSummary | None]
+    licence_by_id: DataLoader[int, Licence | None]
     appointments_by_window: DataLoader[AppointmentWindow, list[Appointment] | None]
     pathway_statuses_by_prisoner_number: DataLoader[str, list[PathwayStatus]]
+    pathway_history_by_prisoner_number: DataLoader[str, list[PathwayStatusChange]]
+    allocation_by_prisoner_number: DataLoader[str, CaseAllocation | None]
+    id_applications_by_prisoner_number: DataLoader[str, list[IdApplication]]
+    bank_applications_by_prisoner_number: DataLoader[str, list[BankApplication]]
+    cached: CachedReads
 
 
-def create_loaders(sources: Sources, stale_systems: set[str] | None = None) -> Loaders:
-    """Build a fresh set of loaders for one request. Stale cache hits are noted in ``stale_systems``."""
-    delius = CachedDelius(sources, stale_systems if stale_systems is not None else set())
+def create_loaders(sources: Sources, stale_systems: set[str] | None = None, *, naive: bool = False) -> Loaders:
+    """Build a fresh set of loaders for one request. Stale cache hits are noted in ``stale_systems``.
+
+    ``naive`` (settings ``naive_loaders``) is the benchmarks' baseline: no batching and no caches.
+    """
+    cached = CachedReads(sources, stale_systems if stale_systems is not None else set(), bypass=naive)
 
     async def prisoners(numbers: list[str]) -> list[Prisoner | None]:
         found = {p.prisoner_number: p for p in await sources.nomis.get_prisoners_by_numbers(numbers)}
         return [found.get(n) for n in numbers]
-
-    async def crns(numbers: list[str]) -> list[str | BaseException | None]:
-        return await _each(numbers, delius.crn)
-
-    async def managers(crns: list[str]) -> list[CommunityManager | BaseException | None]:
-        return await _each(crns, delius.community_manager)
-
-    async def case_details(crns: list[str]) -> list[CaseDetails | BaseException | None]:
-        return await _each(crns, sources.delius.get_case_details)
 
     async def licences(numbers: list[str]) -> list[LicenceSummary | None]:
         found: dict[str, LicenceSummary] = {}
@@ -82,20 +98,41 @@ def create_loaders(sources: Sources, stale_systems: set[str] | None = None) -> L
                 found[summary.nomis_id] = summary
         return [found.get(n) for n in numbers]
 
-    async def appointments(windows: list[AppointmentWindow]) -> list[list[Appointment] | BaseException | None]:
-        return await _each(windows, lambda w: sources.appointments.get_appointments(w[0], start=w[1], end=w[2]))
+    def window(w: AppointmentWindow) -> Awaitable[list[Appointment]]:
+        return cached.appointments(w[0], w[1], w[2])
 
-    async def statuses(numbers: list[str]) -> list[list[PathwayStatus]]:
-        async with sources.database.session() as session:
-            found = await statuses_by_prisoner_numbers(session=session, prisoner_numbers=numbers)
-        return [found.get(n, []) for n in numbers]
-
-    return Loaders(
+    loaders = Loaders(
         prisoner_by_number=DataLoader(prisoners, max_batch_size=NOMIS_BATCH_LIMIT),
-        crn_by_prisoner_number=DataLoader(crns),  # type: ignore[arg-type]
-        community_manager_by_crn=DataLoader(managers),  # type: ignore[arg-type]
-        case_details_by_crn=DataLoader(case_details),  # type: ignore[arg-type]
+        key_worker_by_prisoner_number=_per_key(sources.nomis.get_key_worker),
+        prison_offender_manager_by_prisoner_number=_per_key(sources.nomis.get_prison_offender_manager),
+        crn_by_prisoner_number=_per_key(cached.crn),
+        community_manager_by_crn=_per_key(cached.community_manager),
+        case_details_by_crn=_per_key(sources.delius.get_case_details),
+        mappa_by_crn=_per_key(cached.mappa),
+        risk_of_serious_harm_by_crn=_per_key(sources.delius.get_risk_of_serious_harm),
+        risk_predictors_by_crn=_per_key(sources.delius.get_risk_predictors),
         licence_summary_by_prisoner_number=DataLoader(licences, max_batch_size=500),
-        appointments_by_window=DataLoader(appointments),  # type: ignore[arg-type]
-        pathway_statuses_by_prisoner_number=DataLoader(statuses, max_batch_size=1000),
+        licence_by_id=_per_key(cached.licence),
+        appointments_by_window=_per_key(window),
+        pathway_statuses_by_prisoner_number=DataLoader(
+            grouped(sources, statuses_by_prisoner_numbers, list), max_batch_size=DB_BATCH),
+        pathway_history_by_prisoner_number=DataLoader(
+            grouped(sources, history_by_prisoner_numbers, list), max_batch_size=DB_BATCH),
+        allocation_by_prisoner_number=DataLoader(
+            grouped(sources, allocations_by_prisoner_numbers, lambda: None), max_batch_size=DB_BATCH),
+        id_applications_by_prisoner_number=DataLoader(
+            grouped(sources, id_applications_by_prisoner_numbers, list), max_batch_size=DB_BATCH),
+        bank_applications_by_prisoner_number=DataLoader(
+            grouped(sources, bank_applications_by_prisoner_numbers, list), max_batch_size=DB_BATCH),
+        cached=cached,
     )
+    return _unbatched(loaders) if naive else loaders
+
+
+def _unbatched(loaders: Loaders) -> Loaders:
+    """The same loaders, each calling its batch function with one key and remembering nothing."""
+    for name in Loaders.__slots__:
+        loader = getattr(loaders, name)
+        if isinstance(loader, DataLoader):
+            setattr(loaders, name, DataLoader(loader.batch_load_fn, batch=False, cache=False))
+    return loaders

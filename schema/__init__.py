@@ -12,10 +12,12 @@ from strawberry.types import ExecutionContext
 from strawberry.utils.logging import StrawberryLogger
 
 from resolvers.errors import CodedError
+from schema.access_log import AccessLog
 from schema.errors import ErrorCodes
 from schema.limits import GraphQLLimits, enforcing
+from schema.mutations import Mutation
 from schema.observability import Observability
-from schema.query import Query
+from schema.queries import Query
 from schema.readonly import ReadOnly
 from schema.stale import StaleMarker
 from sources.errors import UpstreamError
@@ -39,7 +41,9 @@ def build_schema(*, read_only: bool = False, limits: GraphQLLimits | None = None
     extensions: list[type[SchemaExtension]] = [StaleMarker, enforcing(limits or GraphQLLimits()), ErrorCodes]
     # Operations: Observability goes first so it unwinds last and sees the coded errors; ReadOnly when on.
     extensions = [Observability, *extensions, *([ReadOnly] if read_only else [])]
-    return GatewaySchema(query=Query, extensions=extensions, config=StrawberryConfig(auto_camel_case=True))
+    extensions.append(AccessLog)  # writes the operation's reads of people's data (schema/access_log.py)
+    return GatewaySchema(query=Query, mutation=Mutation, extensions=extensions,
+                         config=StrawberryConfig(auto_camel_case=True))
 
 
 def export_sdl() -> str:

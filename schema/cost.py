@@ -48,6 +48,12 @@ FIELD_WEIGHTS: dict[str, int] = {
 # Lists whose length the domain fixes, so they need no size argument.
 LIST_SIZES: dict[str, int] = {
     "Person.pathways": 7,                   # the seven resettlement pathways
+    "CaseloadConnection.edges": 100,        # a caseload page holds at most 100 people (its `first`)
+    "CaseloadEntry.pathways": 7,
+    "PrisonDashboard.windows": 3,           # 12 weeks, 24 weeks, all future
+    "ReleaseWindowSummary.pathways": 7,
+    "PathwayProgress.statuses": 6,          # the six pathway statuses
+    "PrisonDashboard.hotSpots": 3,
 }
 
 

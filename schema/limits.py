@@ -63,7 +63,7 @@ class GraphQLLimits:
     max_depth: int = 10
     max_aliases: int = 30
     max_tokens: int = 2000
-    max_cost: int = 5000
+    max_cost: int = 10000
     open_introspection: bool = True
 
 

@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from auth.policy import Access, FieldGroup, may
 from resolvers.errors import Forbidden
+from schema.access_log import note_read
 
 PUBLIC = "public"
 
@@ -28,13 +29,17 @@ class Requires(FieldExtension):
 
     def resolve(self, next_: Callable[..., Any], source: Any, info: Info[Any, Any], **kwargs: Any) -> Any:
         self._check(info)
-        return next_(source, info, **kwargs)
+        result = next_(source, info, **kwargs)
+        note_read(info, source, self.group)  # for the access log (schema/access_log.py)
+        return result
 
     async def resolve_async(
         self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info[Any, Any], **kwargs: Any
     ) -> Any:
         self._check(info)
-        return await next_(source, info, **kwargs)
+        result = await next_(source, info, **kwargs)
+        note_read(info, source, self.group)  # for the access log (schema/access_log.py)
+        return result
 
 
 def requires(group: FieldGroup, access: Access = Access.READ) -> list[FieldExtension]:
@@ -55,4 +60,12 @@ class Public(FieldExtension):
 
 # Types that are only reachable through a field that is itself guarded, so their plain fields inherit that
 # guard. The policy test accepts their unguarded fields; any field inside them may still add a stricter one.
-GUARDED_BY_PARENT = frozenset({"ReleaseDates", "PathwayStatus", "LicenceSummary", "Appointment", "StaffContact"})
+GUARDED_BY_PARENT = frozenset({
+    "ReleaseDates", "PathwayStatus", "PathwayStatusHistoryEntry", "LicenceSummary", "LicenceConditions",
+    "LicenceCondition", "Appointment", "Address", "StaffContact", "ResettlementWorker", "Risk",
+    "RiskOfSeriousHarm", "Mappa", "RiskPredictor", "CaseNote", "CaseNotePage", "IdApplication", "BankApplication",
+    "SideEffect", "PathwayStatusRecorded", "AppointmentRequested",
+    "CaseloadConnection", "CaseloadEdge", "CaseloadPageInfo", "PrisonDashboard", "ReleaseWindowSummary",
+    "PathwayProgress", "StatusCount", "HotSpot",
+    "AccessLogEntry",  # only through accessLog, which needs the access-log grant (admin role)
+})

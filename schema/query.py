@@ -1,4 +1,4 @@
-"""Root query fields."""
+"""Root query fields about people. Other domains add their own classes in schema/queries.py."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from schema.types.person import Person
 
 
 @strawberry.type(description="Read the resettlement picture of the people you may see.")
-class Query:
+class PersonQueries:
     @strawberry.field(
         description="One person by prisoner number. Null when the person does not exist or is outside your "
         "scope (the two are indistinguishable).",

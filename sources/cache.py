@@ -26,6 +26,8 @@ COMMUNITY_MANAGER = "community_manager"
 MAPPA = "mappa"
 LICENCE = "licence"
 PRISON_POPULATION = "prison_population"
+APPOINTMENTS = "appointments"
+APPOINTMENTS_GENERATION = "appointments_generation"
 
 #: Freshness per kind, in seconds.
 TTL_SECONDS: dict[str, float] = {
@@ -33,6 +35,8 @@ TTL_SECONDS: dict[str, float] = {
     MAPPA: 4 * 3600,
     LICENCE: 3600,
     PRISON_POPULATION: 10 * 60,
+    APPOINTMENTS: 5 * 60,
+    APPOINTMENTS_GENERATION: 24 * 3600,
 }
 DEFAULT_TTL_SECONDS = 300.0
 STALE_SECONDS = 24 * 3600.0
@@ -209,3 +213,10 @@ async def get_or_load(
         return restore(stale), True
     await cache.set(kind, key, dump(value), ttl=ttl)
     return value, False
+
+
+async def forget_appointments(cache: Cache, crn: str) -> None:
+    """Invalidate every cached window of a person's appointments (in memory or Redis) by moving to a new
+    generation of keys; used when the gateway books an appointment and when the booking is delivered."""
+    generation = await cache.get(APPOINTMENTS_GENERATION, crn) or 0
+    await cache.set(APPOINTMENTS_GENERATION, crn, int(generation) + 1)

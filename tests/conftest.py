@@ -18,7 +18,7 @@ from fixtures.stubs.runner import AppStack
 from gateway.app import create_app
 from gateway.devstack import dev_apps, dev_ports
 from gateway.settings import Settings
-from tests.support.databases import DATABASE_PARAMS, prepare_database
+from tests.support.databases import DATABASE_PARAMS, prepare_database, seeded_copy
 
 POSTGRES_URL = os.environ.get("PASSPORT_TEST_POSTGRES_URL")
 
@@ -49,7 +49,6 @@ def settings_for(stack: AppStack, database_url: str, **overrides: object) -> Set
         "appointments_url": stack.urls["appointments"],
         "hmpps_auth_url": stack.urls["hmpps-auth"],
         "one_login_url": stack.urls["one-login"],
-        "delius_timeout_seconds": 1.0,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
@@ -61,15 +60,9 @@ def settings(stack: AppStack, database_url: str) -> Settings:
 
 
 @pytest.fixture
-async def seeded(settings: Settings, population: Population) -> Settings:
-    from fixtures.seed import seed_database
-    from sources.store.db import Database
-
-    database = Database(settings.database_url)
-    try:
-        await seed_database(database, population)
-    finally:
-        await database.dispose()
+async def seeded(settings: Settings, population: Population, tmp_path: Path) -> Settings:
+    """``settings`` over a database holding the migrated, seeded demo data (a copy of one seeded per run)."""
+    await seeded_copy(settings.database_url, population, tmp_path)
     return settings
 
 

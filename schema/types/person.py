@@ -3,59 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 
 from auth.policy import FieldGroup
 from resolvers import person_fields
+from resolvers.errors import BadUserInput
 from schema.context import Info
 from schema.permissions import requires
+from schema.types.applications import BankApplication, IdApplication
 from schema.types.appointment import Appointment
-from schema.types.common import Pathway, PathwayStatusValue
+from schema.types.common import Pathway
 from schema.types.licence import LicenceSummary
-from schema.types.staff import StaffContact
+from schema.types.pathway import CaseNote, CaseNotePage, PathwayStatus, decode_cursor, encode_cursor
+from schema.types.release import ReleaseDates
+from schema.types.risk import Risk
+from schema.types.staff import ResettlementWorker, StaffContact
 from sources.nomis.models import Prisoner
 from sources.store.enums import Pathway as PathwayCode
-from sources.store.enums import PathwayStatusCode
-
-
-@strawberry.type(description="The sentence dates NOMIS holds for a person. Absent dates are null.")
-class ReleaseDates:
-    confirmed_release_date: dt.date | None = strawberry.field(description="Confirmed release date.")
-    conditional_release_date: dt.date | None = strawberry.field(description="Conditional release date (CRD).")
-    automatic_release_date: dt.date | None = strawberry.field(description="Automatic release date (ARD).")
-    actual_parole_date: dt.date | None = strawberry.field(description="Actual parole date (APD).")
-    parole_eligibility_date: dt.date | None = strawberry.field(description="Parole eligibility date (PED).")
-    home_detention_curfew_eligibility_date: dt.date | None = strawberry.field(
-        description="Home detention curfew eligibility date (HDCED).")
-    home_detention_curfew_actual_date: dt.date | None = strawberry.field(
-        description="Home detention curfew actual date (HDCAD).")
-    sentence_expiry_date: dt.date | None = strawberry.field(description="Sentence expiry date (SED).")
-    licence_expiry_date: dt.date | None = strawberry.field(description="Licence expiry date (LED).")
-
-    @classmethod
-    def from_model(cls, p: Prisoner) -> ReleaseDates:
-        return cls(
-            confirmed_release_date=p.confirmed_release_date,
-            conditional_release_date=p.conditional_release_date,
-            automatic_release_date=p.automatic_release_date,
-            actual_parole_date=p.actual_parole_date,
-            parole_eligibility_date=p.parole_eligibility_date,
-            home_detention_curfew_eligibility_date=p.home_detention_curfew_eligibility_date,
-            home_detention_curfew_actual_date=p.home_detention_curfew_actual_date,
-            sentence_expiry_date=p.sentence_expiry_date,
-            licence_expiry_date=p.licence_expiry_date,
-        )
-
-
-@strawberry.type(description="The status of one resettlement pathway for one person.")
-class PathwayStatus:
-    pathway: Pathway = strawberry.field(description="Which pathway.")  # type: ignore[valid-type]
-    status: PathwayStatusValue = strawberry.field(  # type: ignore[valid-type]
-        description="Where support stands; NOT_STARTED when nobody has recorded anything yet.")
-    updated_at: dt.datetime | None = strawberry.field(description="When the status last changed (UTC).")
-    version: int = strawberry.field(
-        description="Optimistic-concurrency version; send it back when you change the status. 0 means never set.")
 
 
 @strawberry.type(description="A person in custody or on licence, as the caller is allowed to see them.")
@@ -78,10 +44,14 @@ class Person:
     def date_of_birth(self) -> dt.date | None:
         return self.prisoner.date_of_birth
 
-    @strawberry.field(description="Three-letter code of the current prison, e.g. MDI.",
+    @strawberry.field(description="Three-letter code of the current (or last) prison, e.g. MDI.",
                       extensions=requires(FieldGroup.CUSTODY))
     def prison_id(self) -> str | None:
         return self.prisoner.prison_id
+
+    @strawberry.field(description="Name of the current (or last) prison.", extensions=requires(FieldGroup.CUSTODY))
+    def prison_name(self) -> str | None:
+        return self.prisoner.prison_name
 
     @strawberry.field(description="Cell location within the prison.", extensions=requires(FieldGroup.CUSTODY))
     def cell_location(self) -> str | None:
@@ -110,30 +80,83 @@ class Person:
         manager = await person_fields.community_manager(info.context, self.prisoner.prisoner_number)
         return None if manager is None else StaffContact.from_manager(manager)
 
+    @strawberry.field(description="The prison offender manager (POM), from NOMIS.",
+                      extensions=requires(FieldGroup.STAFF_CONTACTS))
+    async def prison_offender_manager(self, info: Info) -> StaffContact | None:
+        found = await info.context.loaders.prison_offender_manager_by_prisoner_number.load(
+            self.prisoner.prisoner_number)
+        return None if found is None else StaffContact.from_prison_staff(found)
+
+    @strawberry.field(description="The key worker in the prison, from NOMIS.",
+                      extensions=requires(FieldGroup.STAFF_CONTACTS))
+    async def key_worker(self, info: Info) -> StaffContact | None:
+        found = await info.context.loaders.key_worker_by_prisoner_number.load(self.prisoner.prisoner_number)
+        return None if found is None else StaffContact.from_prison_staff(found)
+
+    @strawberry.field(description="The resettlement worker assigned in this service; null when unassigned.",
+                      extensions=requires(FieldGroup.STAFF_CONTACTS))
+    async def resettlement_worker(self, info: Info) -> ResettlementWorker | None:
+        row = await info.context.loaders.allocation_by_prisoner_number.load(self.prisoner.prisoner_number)
+        return None if row is None else ResettlementWorker.from_row(row)
+
+    @strawberry.field(description="Risk of serious harm, MAPPA and predictor scores from nDelius; null without a "
+                      "CRN.", extensions=requires(FieldGroup.RISK))
+    async def risk(self, info: Info) -> Risk | None:
+        crn = await info.context.loaders.crn_by_prisoner_number.load(self.prisoner.prisoner_number)
+        return None if crn is None else Risk(crn=crn)
+
     @strawberry.field(description="The current licence from Create and Vary a Licence, or null when none.",
                       extensions=requires(FieldGroup.LICENCE))
     async def licence(self, info: Info) -> LicenceSummary | None:
-        summary = await info.context.loaders.licence_summary_by_prisoner_number.load(self.prisoner.prisoner_number)
+        loader = info.context.loaders.licence_summary_by_prisoner_number
+        summary = await loader.load(self.prisoner.prisoner_number)
         return None if summary is None else LicenceSummary.from_model(summary)
 
     @strawberry.field(description="The next appointment from now within a year, or null when none.",
                       extensions=requires(FieldGroup.APPOINTMENTS))
     async def next_appointment(self, info: Info) -> Appointment | None:
-        found = await person_fields.next_appointment(info.context, self.prisoner.prisoner_number)
+        found = await person_fields.next_appointment(info.context, self.prisoner)
         return None if found is None else Appointment.from_model(found)
+
+    @strawberry.field(description="Appointments from `from` to `to` (inclusive, at most two years), soonest "
+                      "first. A person leaving prison sees only those after their release. Null when the appointments "
+                      "system or nDelius cannot answer.",
+                      extensions=requires(FieldGroup.APPOINTMENTS))
+    async def appointments(self, info: Info, from_: Annotated[dt.date, strawberry.argument(name="from")],
+                           to: dt.date | None = None) -> list[Appointment] | None:
+        end = to or from_ + dt.timedelta(days=365)
+        found = await person_fields.appointments(info.context, self.prisoner, from_, end)
+        return [Appointment.from_model(a) for a in found]
 
     @strawberry.field(description="All seven pathways with their status; NOT_STARTED where nothing is recorded.",
                       extensions=requires(FieldGroup.PATHWAY_STATUS))
     async def pathways(self, info: Info) -> list[PathwayStatus]:
-        rows = await info.context.loaders.pathway_statuses_by_prisoner_number.load(self.prisoner.prisoner_number)
-        recorded = {row.pathway: row for row in rows}
-        result = []
-        for code in PathwayCode:
-            row = recorded.get(code.value)
-            result.append(PathwayStatus(
-                pathway=code,
-                status=PathwayStatusCode(row.status) if row else PathwayStatusCode.NOT_STARTED,
-                updated_at=row.updated_at if row else None,
-                version=row.version if row else 0,
-            ))
-        return result
+        number = self.prisoner.prisoner_number
+        rows = await info.context.loaders.pathway_statuses_by_prisoner_number.load(number)
+        return PathwayStatus.all_seven(number, rows)
+
+    @strawberry.field(description="Case notes written with status changes, newest first, optionally for one "
+                      "pathway. `first` is 1 to 100.", extensions=requires(FieldGroup.CASE_NOTES))
+    async def case_notes(self, info: Info, pathway: Pathway | None = None,  # type: ignore[valid-type]
+                         first: int = 20, after: str | None = None) -> CaseNotePage:
+        try:
+            offset = decode_cursor(after)
+        except ValueError as error:
+            raise BadUserInput(str(error), field="after") from error
+        code = PathwayCode(pathway) if pathway is not None else None
+        total, rows = await person_fields.case_notes(info.context, self.prisoner.prisoner_number, code, first, offset)
+        end = offset + len(rows)
+        return CaseNotePage(total_count=total, notes=[CaseNote.from_row(r) for r in rows],
+                            next_cursor=encode_cursor(end) if end < total else None)
+
+    @strawberry.field(description="Applications for identity documents, newest first.",
+                      extensions=requires(FieldGroup.APPLICATIONS))
+    async def id_applications(self, info: Info) -> list[IdApplication]:
+        rows = await info.context.loaders.id_applications_by_prisoner_number.load(self.prisoner.prisoner_number)
+        return [IdApplication.from_row(r) for r in rows]
+
+    @strawberry.field(description="Applications for a bank account, newest first.",
+                      extensions=requires(FieldGroup.APPLICATIONS))
+    async def bank_applications(self, info: Info) -> list[BankApplication]:
+        rows = await info.context.loaders.bank_applications_by_prisoner_number.load(self.prisoner.prisoner_number)
+        return [BankApplication.from_row(r) for r in rows]

@@ -1,4 +1,4 @@
-"""Staff contacts: the community offender manager and others."""
+"""Staff contacts: the community offender manager, prison offender manager, key worker and resettlement worker."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import strawberry
 from auth.policy import FieldGroup
 from schema.permissions import requires
 from sources.delius.models import CommunityManager
+from sources.nomis.models import PrisonStaff
+from sources.store.models import CaseAllocation
 
 
 @strawberry.type(description="A member of staff who works with the person.")
@@ -24,3 +26,18 @@ class StaffContact:
         full_name = f"{name.forename} {name.surname}" if name and not manager.unallocated else None
         return cls(allocated=not manager.unallocated, name=full_name, email=manager.email,
                    telephone=manager.telephone_number)
+
+    @classmethod
+    def from_prison_staff(cls, staff: PrisonStaff) -> StaffContact:
+        return cls(allocated=True, name=f"{staff.first_name} {staff.last_name}", email=staff.email, telephone=None)
+
+
+@strawberry.type(description="The resettlement worker assigned to a person in this service.")
+class ResettlementWorker:
+    staff_id: str = strawberry.field(description="The worker's staff id.")
+    name: str = strawberry.field(description="The worker's name.")
+    username: str = strawberry.field(description="The worker's username.")
+
+    @classmethod
+    def from_row(cls, row: CaseAllocation) -> ResettlementWorker:
+        return cls(staff_id=row.staff_id, name=row.staff_name, username=row.staff_username)

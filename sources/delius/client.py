@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sources.delius.models import (
     CaseDetails,
+    CaseNoteCreated,
     CommunityManager,
     CrnLookup,
     Mappa,
@@ -47,3 +50,11 @@ class DeliusClient(UpstreamClient):
     async def get_risk_predictors(self, crn: str) -> list[RiskPredictor]:
         """``GET /probation-cases/{crn}/risk/predictors``."""
         return await self._get(f"/probation-cases/{segment(crn)}/risk/predictors", list[RiskPredictor], op="predictors")
+
+    async def post_case_note(self, crn: str, *, type: str, text: str, occurred_at: datetime,
+                             idempotency_key: str) -> str:
+        """``POST /probation-cases/{crn}/case-notes`` with ``Idempotency-Key``; returns the id. Never retried."""
+        body = {"type": type, "text": text, "occurredAt": occurred_at.isoformat()}
+        created = await self._post(f"/probation-cases/{segment(crn)}/case-notes", body, CaseNoteCreated,
+                                   idempotency_key=idempotency_key, op="post_case_note")
+        return created.id

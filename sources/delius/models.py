@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from pydantic import ConfigDict, Field
+
 from sources.http import UpstreamModel
 
 
@@ -82,3 +84,11 @@ class RiskPredictor(UpstreamModel):
 
 class CrnLookup(UpstreamModel):
     crn: str
+
+
+class CaseNoteCreated(UpstreamModel):
+    """Answer to ``POST /probation-cases/{crn}/case-notes``: the new contact's id."""
+
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+
+    id: str = Field(min_length=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, PlainSerializer
 
 from sources.http import UpstreamModel
 
@@ -22,8 +22,10 @@ def _uk_datetime(value: Any) -> Any:
     return value or None
 
 
-UkDate = Annotated[date, BeforeValidator(_uk_date)]
-UkDateTime = Annotated[datetime, BeforeValidator(_uk_datetime)]
+# Serialised back in CVL's own format, so a copy kept in the cache reads back exactly as CVL sent it.
+UkDate = Annotated[date, BeforeValidator(_uk_date), PlainSerializer(lambda d: d.strftime("%d/%m/%Y"), when_used="json")]
+UkDateTime = Annotated[datetime, BeforeValidator(_uk_datetime),
+                       PlainSerializer(lambda d: d.strftime("%d/%m/%Y %H:%M:%S"), when_used="json")]
 
 
 class LicenceSummary(UpstreamModel):

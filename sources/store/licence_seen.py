@@ -25,7 +25,7 @@ async def seen_by_prisoner_numbers(
 
 
 async def confirm_seen(
-    *, session: AsyncSession, prisoner_number: str, licence_id: int, licence_version: int,
+    *, session: AsyncSession, prisoner_number: str, licence_id: int, licence_version: str,
     now: datetime | None = None,
 ) -> LicenceSeen:
     """Record that this person has read this version of their licence conditions (one row per person)."""

@@ -117,3 +117,18 @@ async def history(
         query = query.where(PathwayStatusChange.pathway == pathway.value)
     query = query.order_by(col(PathwayStatusChange.changed_at).desc(), col(PathwayStatusChange.id).desc())
     return list((await session.execute(query)).scalars())
+
+
+async def history_by_prisoner_numbers(
+    *, session: AsyncSession, prisoner_numbers: Sequence[str]
+) -> dict[str, list[PathwayStatusChange]]:
+    """Every status change for each person, newest first, in one query."""
+    found: dict[str, list[PathwayStatusChange]] = defaultdict(list)
+    if not prisoner_numbers:
+        return found
+    query = (select(PathwayStatusChange)
+             .where(col(PathwayStatusChange.prisoner_number).in_(list(prisoner_numbers)))
+             .order_by(col(PathwayStatusChange.changed_at).desc(), col(PathwayStatusChange.id).desc()))
+    for row in (await session.execute(query)).scalars():
+        found[row.prisoner_number].append(row)
+    return found

@@ -15,7 +15,7 @@ from schema.cost import DEFAULT_LIST_SIZE, FIELD_WEIGHTS, LIST_SIZES
 from schema.errors import ErrorCodes
 from schema.limits import GraphQLLimits, enforcing, limit_rules
 
-LIMITS = GraphQLLimits()
+LIMITS = GraphQLLimits(max_cost=5000)  # explicit, so the boundary below does not move with the default
 
 
 @strawberry.type

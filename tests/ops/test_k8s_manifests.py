@@ -86,10 +86,14 @@ def test_the_pod_runs_as_the_images_non_root_user_with_nothing_extra(deployment,
 def test_every_variable_is_a_setting_and_secrets_come_from_the_secret(container: dict[str, Any]):
     config = load("configmap.yaml")["data"]
     from_secret = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in container["env"]}
-    known = {name.upper() for name in Settings.model_fields}
+    from gateway.leaver.settings import LeaverPagesSettings
+
+    known = {name.upper() for name in Settings.model_fields} | {
+        f"PYF_{name.upper()}" for name in LeaverPagesSettings.model_fields}
     assert set(config) | set(from_secret) <= known  # a misspelt variable would be silently ignored
-    assert set(from_secret) == {"DATABASE_URL", "REDIS_URL", "SESSION_SECRET"}
-    assert not {"DATABASE_URL", "REDIS_URL", "SESSION_SECRET"} & set(config)
+    secrets = {"DATABASE_URL", "REDIS_URL", "SESSION_SECRET", "FIRST_TIME_CODE_KEY", "PYF_ONE_LOGIN_CLIENT_SECRET"}
+    assert set(from_secret) == secrets
+    assert not secrets & set(config)
     assert {ref["name"] for ref in from_secret.values()} == {"resettlement-passport-gateway"}
 
 
@@ -98,6 +102,7 @@ def test_the_configuration_passes_the_production_checks(monkeypatch: pytest.Monk
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://passport@db/passport")
     monkeypatch.setenv("SESSION_SECRET", "a-real-secret-from-the-cluster")
+    monkeypatch.setenv("FIRST_TIME_CODE_KEY", "another-real-secret-from-the-cluster")
     settings = Settings()
     assert settings.is_production and settings.metrics_enabled and not settings.read_only
 

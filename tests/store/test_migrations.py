@@ -13,7 +13,7 @@ from sources.store.db import Database
 TABLES = {
     "pathway_status", "pathway_status_change", "leaver_account", "id_application", "bank_application",
     "bank_application_log", "case_allocation", "first_time_code", "todo_item", "licence_seen", "outbox",
-    "access_log",
+    "access_log", "prison_population", "prison_projection_state",
 }
 
 

@@ -12,6 +12,7 @@ from sources.store.models.caseload import CaseAllocation
 from sources.store.models.leavers import FirstTimeCode, LeaverAccount, LicenceSeen, TodoCreate, TodoItem, TodoUpdate
 from sources.store.models.operations import AccessLogEntry, AccessLogEntryCreate, OutboxItem
 from sources.store.models.pathways import PathwayStatus, PathwayStatusBase, PathwayStatusChange
+from sources.store.models.projection import PrisonPopulation, PrisonProjectionState
 
 __all__ = [
     "AccessLogEntry",
@@ -29,6 +30,8 @@ __all__ = [
     "PathwayStatus",
     "PathwayStatusBase",
     "PathwayStatusChange",
+    "PrisonPopulation",
+    "PrisonProjectionState",
     "TodoCreate",
     "TodoItem",
     "TodoUpdate",

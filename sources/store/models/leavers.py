@@ -76,5 +76,5 @@ class LicenceSeen(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     prisoner_number: str = Field(max_length=7, unique=True)
     licence_id: int
-    licence_version: int
+    licence_version: str = Field(max_length=20)
     seen_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)

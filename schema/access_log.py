@@ -1,0 +1,95 @@
+"""The access log's writer: which field groups of which person a staff member or integrator read.
+
+``Requires`` calls ``note_read`` after a guarded field resolved. A field on a Person-like source (see
+``PERSON_ATTRIBUTES``) names its person directly; a field further down (a staff contact's email) is attributed to the
+nearest Person above it in the result path. ``AccessLog`` then writes one row per person, once, at the end of
+the operation. Leavers are never logged: they can only ever read themselves. A failed write is logged and
+never fails the response.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextvars import ContextVar
+from typing import Any
+
+from strawberry.extensions import SchemaExtension
+from strawberry.types import Info
+
+from auth.policy import FieldGroup
+from auth.principal import Audience
+from sources.store import access_log
+from sources.store.models import AccessLogEntryCreate
+
+log = logging.getLogger("gateway.access_log")
+
+LOGGED_AUDIENCES = frozenset({Audience.PRISON_STAFF, Audience.PROBATION_STAFF, Audience.INTEGRATOR})
+
+PathKey = tuple[str | int, ...]
+# Where each Person sits in this operation's result, so nested fields can be attributed to their person.
+_person_paths: ContextVar[dict[PathKey, str] | None] = ContextVar("person_paths", default=None)
+
+
+def note_read(info: Info[Any, Any], source: Any, group: FieldGroup) -> None:
+    """Record that ``group`` of the person behind ``source`` was resolved for the caller."""
+    context = info.context
+    reads: dict[str, set[str]] | None = getattr(context, "field_groups_read", None)
+    principal = getattr(context, "principal", None)
+    if reads is None or getattr(principal, "audience", None) not in LOGGED_AUDIENCES:
+        return
+    paths = _person_paths.get()
+    parent: PathKey = tuple(info.path.prev.as_list()) if info.path.prev else ()
+    number = _person_of(source)
+    if number is not None:
+        if paths is not None:
+            paths[parent] = number
+    elif paths is not None:
+        number = next((paths[parent[:n]] for n in range(len(parent), 0, -1) if parent[:n] in paths), None)
+    if number is not None:
+        reads.setdefault(number, set()).add(group.value)
+
+
+# A source stands for a person when one of these carries a prisoner number: Person's NOMIS record, or the
+# prison projection's row behind a caseload entry.
+PERSON_ATTRIBUTES = ("prisoner", "row")
+
+
+def _person_of(source: Any) -> str | None:
+    for attribute in PERSON_ATTRIBUTES:
+        number = getattr(getattr(source, attribute, None), "prisoner_number", None)
+        if isinstance(number, str):
+            return number
+    return None
+
+
+def entries_for(context: Any) -> list[AccessLogEntryCreate]:
+    principal = context.principal
+    return [AccessLogEntryCreate(principal=principal.log_name, audience=principal.audience.value,
+                                 prisoner_number=number, field_groups=sorted(groups),
+                                 correlation_id=context.correlation_id)
+            for number, groups in sorted(context.field_groups_read.items()) if groups]
+
+
+class AccessLog(SchemaExtension):
+    """Writes the operation's reads to ``access_log`` once, after it has run."""
+
+    async def on_operation(self) -> AsyncIterator[None]:
+        token = _person_paths.set({})
+        try:
+            yield
+        finally:
+            _person_paths.reset(token)
+        context = self.execution_context.context
+        if getattr(getattr(context, "principal", None), "audience", None) not in LOGGED_AUDIENCES:
+            return
+        entries = entries_for(context) if getattr(context, "field_groups_read", None) else []
+        if not entries:
+            return
+        try:
+            async with context.sources.database.session() as session:
+                await access_log.append(session=session, entries=entries)
+                await session.commit()
+        except Exception:  # the reader already has the answer; losing the row must not lose the answer
+            log.exception("access log write failed", extra={"correlation_id": context.correlation_id,
+                                                            "people": len(entries)})

@@ -1,0 +1,138 @@
+"""The caseload: one prison's projection joined to our own data, filtered, sorted and paged in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import UnaryExpression
+from sqlmodel import col
+
+from sources.store.enums import Pathway, PathwayStatusCode
+from sources.store.models import CaseAllocation, PathwayStatus, PrisonPopulation
+
+PP, PS, CA = PrisonPopulation, PathwayStatus, CaseAllocation
+AnySelect = Select[*tuple[Any, ...]]
+
+
+class CaseloadSort(StrEnum):
+    NAME = "NAME"
+    RELEASE_DATE = "RELEASE_DATE"
+    LAST_UPDATED = "LAST_UPDATED"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseloadFilter:
+    """Who to list. A release window is ``today <= release date < today + days``."""
+
+    prison_id: str
+    today: date
+    release_within_days: int | None = None
+    pathway: Pathway | None = None
+    status: PathwayStatusCode | None = None
+    assigned_worker: str | None = None
+    unassigned: bool | None = None
+    search: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseloadRow:
+    prisoner_number: str
+    first_name: str
+    last_name: str
+    release_date: date | None
+    home_detention_curfew_eligibility_date: date | None
+    parole_eligibility_date: date | None
+    cell_location: str | None
+    staff_id: str | None
+    staff_name: str | None
+    staff_username: str | None
+
+
+async def caseload_page(*, session: AsyncSession, filters: CaseloadFilter, sort: CaseloadSort, descending: bool,
+                        offset: int, limit: int) -> list[CaseloadRow]:
+    """One page of the caseload, in a stable order (ties broken by prisoner number), nulls last."""
+    columns = (PP.prisoner_number, PP.first_name, PP.last_name, PP.release_date,
+               PP.home_detention_curfew_eligibility_date, PP.parole_eligibility_date, PP.cell_location,
+               CA.staff_id, CA.staff_name, CA.staff_username)
+    query = _from(select(*(col(c) for c in columns)), filters)
+    if sort is CaseloadSort.LAST_UPDATED:
+        latest = (select(col(PS.prisoner_number), func.max(PS.updated_at).label("last_updated"))
+                  .where(col(PS.prisoner_number).in_(_prison_numbers(filters.prison_id)))
+                  .group_by(col(PS.prisoner_number)).subquery())
+        query = query.outerjoin(latest, latest.c.prisoner_number == PP.prisoner_number)
+        keys: list[Any] = [latest.c.last_updated]
+    elif sort is CaseloadSort.NAME:
+        keys = [PP.last_name, PP.first_name]
+    else:
+        keys = [PP.release_date]
+    rows = await session.execute(query.order_by(*_order(keys, descending), col(PP.prisoner_number))
+                                 .offset(offset).limit(limit))
+    return [CaseloadRow(*row) for row in rows.all()]
+
+
+async def caseload_count(*, session: AsyncSession, filters: CaseloadFilter) -> int:
+    """How many people the filters match, over all pages."""
+    return int((await session.execute(_from(select(func.count()), filters))).scalar_one())
+
+
+def _from(query: AnySelect, filters: CaseloadFilter) -> AnySelect:
+    query = query.select_from(PP).outerjoin(
+        CA, and_(col(CA.prisoner_number) == PP.prisoner_number, col(CA.unallocated_at).is_(None)))
+    if filters.pathway is not None:
+        query = query.outerjoin(PS, and_(col(PS.prisoner_number) == PP.prisoner_number,
+                                         col(PS.pathway) == filters.pathway.value))
+    return query.where(*_conditions(filters))
+
+
+def _conditions(f: CaseloadFilter) -> list[ColumnElement[bool]]:
+    found = [col(PP.prison_id) == f.prison_id]
+    if f.release_within_days is not None:
+        end = f.today + timedelta(days=f.release_within_days)
+        found += [col(PP.release_date) >= f.today, col(PP.release_date) < end]
+    if f.status is not None:
+        found.append(_status_condition(f.pathway, f.status))
+    if f.assigned_worker is not None:
+        found.append(col(CA.staff_id) == f.assigned_worker)
+    if f.unassigned is not None:
+        found.append(col(CA.id).is_(None) if f.unassigned else col(CA.id).is_not(None))
+    for term in (f.search or "").split():
+        found.append(or_(func.lower(PP.first_name).contains(term.lower(), autoescape=True),
+                         func.lower(PP.last_name).contains(term.lower(), autoescape=True),
+                         col(PP.prisoner_number).startswith(term.upper(), autoescape=True)))
+    return found
+
+
+def _status_condition(pathway: Pathway | None, status: PathwayStatusCode) -> ColumnElement[bool]:
+    """One pathway's status (no row means NOT_STARTED), or, with no pathway, any pathway's."""
+    if pathway is not None:
+        return func.coalesce(PS.status, PathwayStatusCode.NOT_STARTED.value) == status.value
+    if status is not PathwayStatusCode.NOT_STARTED:
+        return exists().where(col(PS.prisoner_number) == PP.prisoner_number, col(PS.status) == status.value)
+    started = (select(func.count()).where(col(PS.prisoner_number) == PP.prisoner_number,
+                                          col(PS.status) != PathwayStatusCode.NOT_STARTED.value)
+               .scalar_subquery())
+    return started < len(Pathway)
+
+
+def _order(keys: list[Any], descending: bool) -> list[UnaryExpression[Any] | ColumnElement[Any]]:
+    """Each key with its nulls last, whichever the direction (portable: no NULLS LAST syntax needed)."""
+    order: list[UnaryExpression[Any] | ColumnElement[Any]] = []
+    for key in keys:
+        order.append(case((key.is_(None), 1), else_=0))
+        order.append(key.desc() if descending else key.asc())
+    return order
+
+
+def _prison_numbers(prison_id: str) -> Select[str]:
+    return select(col(PP.prisoner_number)).where(col(PP.prison_id) == prison_id)
+
+
+def latest_update(rows: list[PathwayStatus]) -> datetime | None:
+    """When any of these pathway statuses last changed."""
+    return max((row.updated_at for row in rows), default=None)
+

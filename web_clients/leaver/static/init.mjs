@@ -1,0 +1,6 @@
+// Starts GOV.UK Frontend's components. Loaded as a module, so it only runs in browsers that support them;
+// the pages work the same without it.
+import { initAll } from '/assets/govuk/govuk-frontend.min.js'
+
+document.body.classList.add('js-enabled', 'govuk-frontend-supported')
+initAll()
