@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 
 from graphql import GraphQLError
@@ -14,9 +15,17 @@ from sources.errors import UpstreamError
 log = logging.getLogger("gateway.errors")
 
 
+_BAD_VARIABLE = re.compile(r"^Variable '\$(?P<name>\w+)' (?:(?:has|got) invalid value(?: at '(?P<at>[^']+)')?|"
+                           r"of required type .* was not provided|of non-null type .* must not be null)")
+
+
 def coded(error: GraphQLError, correlation_id: str) -> GraphQLError:
     original = error.original_error
-    if original is None:
+    if original is None or isinstance(original, GraphQLError):  # parse, validation or variable coercion
+        bad_variable = _BAD_VARIABLE.match(error.message)
+        if bad_variable:  # a value the client sent, not a mistake in the document: name the field
+            field = bad_variable.group("at") or bad_variable.group("name")
+            return _with(error, error.message, {"code": "BAD_USER_INPUT", "field": field})
         code = "GRAPHQL_VALIDATION_FAILED" if error.nodes else "GRAPHQL_PARSE_FAILED"
         return _with(error, error.message, {"code": code})
     if isinstance(original, CodedError):

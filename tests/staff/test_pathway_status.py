@@ -112,3 +112,12 @@ async def test_probation_staff_case_notes_are_owed_to_ndelius(client, tokens, po
     body = await gql(client, tokens["probation-staff"], SET, n=number, v=before["version"], status="IN_PROGRESS",
                      note="Approved premises referral made.")
     assert body["data"]["setPathwayStatus"]["caseNote"]["system"] == "delius"
+
+
+async def test_a_value_outside_an_enum_is_bad_user_input_naming_the_field(client, tokens, population):
+    number = complete_case(population).prisoner_number
+    body = await gql(client, tokens["prison-staff"], SET, n=number, v=0, status="FINISHED", note="x")
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "status"}
+    missing = await client.post("/graphql", json={"query": SET, "variables": {"n": number, "v": 0, "note": "x"}},
+                                headers={"Authorization": f"Bearer {tokens['prison-staff']}"})
+    assert missing.json()["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "status"}
