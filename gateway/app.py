@@ -58,7 +58,11 @@ def create_app(settings: Settings, *, log_output: TextIO | None = None) -> Starl
             observe_upstreams(sources, metrics)
         await sources.open()
         jwks_http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5))
-        verifier = TokenVerifier(trusted_issuers(settings), JwksCache(jwks_http),
+        jwks = JwksCache(jwks_http)
+        # One HTTP session and one key cache for the identity providers, shared by the API's token checks and
+        # the sign-in callbacks of the staff app and the leaver pages.
+        app.state.identity_http, app.state.jwks = jwks_http, jwks
+        verifier = TokenVerifier(trusted_issuers(settings), jwks,
                                  algorithms=settings.allowed_algorithms)
         app.state.sources = sources
         app.state.authenticator = Authenticator(verifier, sources.database)

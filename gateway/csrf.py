@@ -10,8 +10,6 @@ Bearer-token requests are exempt: a browser never adds an Authorization header c
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 import time
 from collections.abc import Callable
@@ -22,6 +20,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from auth.leaver_session import LeaverSession, SessionConfig, decode_session
+from auth.signing import b64url, purpose_mac
 
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -30,9 +29,7 @@ _CONTEXT = b"resettlement-passport/csrf/v1"
 
 def csrf_token(session: LeaverSession, config: SessionConfig) -> str:
     """The token the leaver pages send back in ``X-CSRF-Token`` for this session."""
-    key = hmac.new(config.secret, _CONTEXT, hashlib.sha256).digest()
-    mac = hmac.new(key, f"{session.subject}\n{session.issued_at}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii")
+    return b64url(purpose_mac(config.secret, _CONTEXT, f"{session.subject}\n{session.issued_at}"))
 
 
 def _valid(token: str, session: LeaverSession, config: SessionConfig) -> bool:

@@ -9,9 +9,7 @@ reads from ``/staff/session`` (same-origin only). ``Authenticate`` turns the coo
 
 from __future__ import annotations
 
-import base64
 import binascii
-import hashlib
 import hmac
 import json
 import secrets
@@ -26,6 +24,7 @@ from starlette.requests import Request, cookie_parser
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.types import Scope
 
+from auth.signing import b64url, pkce_challenge, purpose_mac, sign, unb64url, unsign
 from gateway.settings import Settings
 
 STAFF_CLIENT_ID = "resettlement-passport-ui"  # the staff UI's client registration at HMPPS Auth
@@ -65,37 +64,6 @@ class StaffSession:
 # --- signing ---------------------------------------------------------------------------------------
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _mac(secret: bytes, context: bytes, payload: str) -> bytes:
-    key = hmac.new(secret, context, hashlib.sha256).digest()  # purpose-specific key, never the raw secret
-    return hmac.new(key, payload.encode("ascii"), hashlib.sha256).digest()
-
-
-def sign(body: dict[str, Any], secret: bytes, context: bytes) -> str:
-    payload = _b64(json.dumps(body, separators=(",", ":")).encode())
-    return f"{payload}.{_b64(_mac(secret, context, payload))}"
-
-
-def unsign(value: str | None, secret: bytes, context: bytes) -> dict[str, Any] | None:
-    if not value or len(value) > 4096 or value.count(".") != 1:
-        return None
-    payload, signature = value.split(".")
-    try:
-        if not hmac.compare_digest(_mac(secret, context, payload), _unb64(signature)):
-            return None
-        body = json.loads(_unb64(payload))
-    except (binascii.Error, ValueError, UnicodeError):
-        return None
-    return body if isinstance(body, dict) else None
-
-
 def _secret(settings: Settings) -> bytes:
     return settings.session_secret.get_secret_value().encode()
 
@@ -125,7 +93,7 @@ def decode_session(value: str | None, settings: Settings, *, now: int) -> StaffS
 
 def csrf_token(session: StaffSession, settings: Settings) -> str:
     """Bound to the session id: another site can neither read nor compute it."""
-    return _b64(_mac(_secret(settings), _CSRF_CONTEXT, f"{session.session_id}\n{session.issued_at}"))
+    return b64url(purpose_mac(_secret(settings), _CSRF_CONTEXT, f"{session.session_id}\n{session.issued_at}"))
 
 
 def cookie_authorization(scope: Scope, settings: Settings, *, now: int | None = None) -> str | None:
@@ -174,10 +142,6 @@ def _callback_url(request: Request) -> str:
     return str(request.url_for("staff_callback"))
 
 
-def pkce_challenge(verifier: str) -> str:
-    return _b64(hashlib.sha256(verifier.encode("ascii")).digest())
-
-
 async def sign_in(request: Request) -> Response:
     settings = _settings(request)
     state, verifier = secrets.token_urlsafe(24), secrets.token_urlsafe(48)
@@ -207,8 +171,8 @@ async def callback(request: Request) -> Response:
     if not state or not hmac.compare_digest(state.encode(), str(pending.get("state", "")).encode()) or not code:
         return _sign_in_failed("the identity provider's answer did not match this sign-in.")
     try:
-        token = await redeem_code(settings, code=code, verifier=str(pending["verifier"]),
-                                  redirect_uri=_callback_url(request))
+        token = await redeem_code(request.app.state.identity_http, settings, code=code,
+                                  verifier=str(pending["verifier"]), redirect_uri=_callback_url(request))
     except (aiohttp.ClientError, TimeoutError, ValueError, KeyError):
         return _sign_in_failed("HMPPS Auth did not accept the sign-in.")
     claims = _unverified_claims(token["access_token"])  # display only; Authenticate verifies on every request
@@ -225,15 +189,15 @@ async def callback(request: Request) -> Response:
     return response
 
 
-async def redeem_code(settings: Settings, *, code: str, verifier: str, redirect_uri: str) -> dict[str, Any]:
+async def redeem_code(http: aiohttp.ClientSession, settings: Settings, *, code: str, verifier: str,
+                      redirect_uri: str) -> dict[str, Any]:
     """``POST /auth/oauth/token`` with grant_type=authorization_code and the PKCE verifier."""
     form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
             "code_verifier": verifier, "client_id": STAFF_CLIENT_ID}
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
-        async with http.post(f"{settings.hmpps_auth_url}/auth/oauth/token", data=form) as reply:
-            if reply.status != 200:
-                raise ValueError(f"token endpoint answered {reply.status}")
-            body = await reply.json()
+    async with http.post(f"{settings.hmpps_auth_url}/auth/oauth/token", data=form) as reply:
+        if reply.status != 200:
+            raise ValueError(f"token endpoint answered {reply.status}")
+        body = await reply.json()
     if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
         raise ValueError("no access token")
     return body
@@ -241,7 +205,7 @@ async def redeem_code(settings: Settings, *, code: str, verifier: str, redirect_
 
 def _unverified_claims(token: str) -> dict[str, Any]:
     try:
-        claims = json.loads(_unb64(token.split(".")[1]))
+        claims = json.loads(unb64url(token.split(".")[1]))
     except (IndexError, binascii.Error, ValueError, UnicodeError):
         return {}
     return claims if isinstance(claims, dict) else {}

@@ -7,10 +7,7 @@ signature from One Login's JWKS, expiry, nonce), and starts the page session.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
-import json
 import secrets
 import time
 from urllib.parse import urlencode
@@ -20,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from auth.authenticate import ONE_LOGIN
-from auth.jwks import JwksCache
+from auth.signing import pkce_challenge, sign, unsign
 from auth.tokens import TokenRejected, TokenVerifier, TrustedIssuer
 from gateway.leaver import session
 from gateway.leaver.render import BASE, render
@@ -35,15 +32,6 @@ _CONTEXT = b"resettlement-passport/leaver-sign-in/v1"
 
 class SignInFailed(Exception):
     pass
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _mac(secret: bytes, payload: str) -> str:
-    key = hmac.new(secret, _CONTEXT, hashlib.sha256).digest()
-    return _b64(hmac.new(key, payload.encode(), hashlib.sha256).digest())
 
 
 def _secret(request: Request) -> bytes:
@@ -67,25 +55,22 @@ async def sign_in(request: Request) -> Response:
     verifier = secrets.token_urlsafe(48)
     flow = {"state": secrets.token_urlsafe(24), "nonce": secrets.token_urlsafe(24), "verifier": verifier,
             "at": int(time.time())}
-    challenge = _b64(hashlib.sha256(verifier.encode()).digest())
+    challenge = pkce_challenge(verifier)
     query = {"response_type": "code", "client_id": pages_settings(request).one_login_client_id,
              "redirect_uri": redirect_uri(request), "scope": "openid", "state": flow["state"],
              "nonce": flow["nonce"], "code_challenge": challenge, "code_challenge_method": "S256",
              "ui_locales": request.cookies.get("pyf_lang", "en")}
     response = RedirectResponse(f"{settings.one_login_url}/authorize?{urlencode(query)}", 303)
-    payload = _b64(json.dumps(flow, separators=(",", ":")).encode())
-    response.set_cookie(FLOW_COOKIE, f"{payload}.{_mac(_secret(request), payload)}", max_age=FLOW_SECONDS,
+    response.set_cookie(FLOW_COOKIE, sign(flow, _secret(request), _CONTEXT), max_age=FLOW_SECONDS,
                         path=FLOW_PATH, secure=settings.is_production, httponly=True, samesite="lax")
     return response
 
 
 def _read_flow(request: Request) -> dict[str, object]:
-    value = request.cookies.get(FLOW_COOKIE, "")
-    payload, _, mac = value.partition(".")
-    if not payload or not hmac.compare_digest(mac.encode(), _mac(_secret(request), payload).encode()):
+    flow = unsign(request.cookies.get(FLOW_COOKIE), _secret(request), _CONTEXT)
+    if flow is None:
         raise SignInFailed("no sign-in in progress")
-    flow = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    if not isinstance(flow, dict) or int(time.time()) - int(flow.get("at", 0)) > FLOW_SECONDS:
+    if int(time.time()) - int(flow.get("at", 0)) > FLOW_SECONDS:
         raise SignInFailed("the sign-in took too long")
     return flow
 
@@ -95,22 +80,23 @@ async def _exchange(request: Request, code: str, verifier: str) -> tuple[str, ob
     form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri(request),
             "client_id": pages.one_login_client_id,
             "client_secret": pages.one_login_client_secret.get_secret_value(), "code_verifier": verifier}
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
-        async with http.post(f"{settings.one_login_url}/token", data=form) as reply:
-            if reply.status != 200:
-                raise SignInFailed(f"token endpoint answered {reply.status}")
-            body = await reply.json()
-        id_token = body.get("id_token") if isinstance(body, dict) else None
-        if not isinstance(id_token, str):
-            raise SignInFailed("no id_token")
-        # One Login's ID token is addressed to our client id, not to the API audience the gateway verifies.
-        issuer = TrustedIssuer(name=ONE_LOGIN, issuer=settings.one_login_issuer, jwks_url=settings.one_login_jwks_url,
-                               audience=pages.one_login_client_id)
-        verifier_ = TokenVerifier([issuer], JwksCache(http), algorithms=settings.allowed_algorithms)
-        try:
-            verified = await verifier_.verify(id_token)
-        except TokenRejected as rejected:
-            raise SignInFailed(f"id_token refused: {rejected.reason}") from None
+    http: aiohttp.ClientSession = request.app.state.identity_http
+    async with http.post(f"{settings.one_login_url}/token", data=form) as reply:
+        if reply.status != 200:
+            raise SignInFailed(f"token endpoint answered {reply.status}")
+        body = await reply.json()
+    id_token = body.get("id_token") if isinstance(body, dict) else None
+    if not isinstance(id_token, str):
+        raise SignInFailed("no id_token")
+    # One Login's ID token is addressed to our client id, not to the API audience the gateway verifies; the
+    # keys come from the app's shared cache, so a sign-in does not fetch the JWKS again.
+    issuer = TrustedIssuer(name=ONE_LOGIN, issuer=settings.one_login_issuer, jwks_url=settings.one_login_jwks_url,
+                           audience=pages.one_login_client_id)
+    verifier_ = TokenVerifier([issuer], request.app.state.jwks, algorithms=settings.allowed_algorithms)
+    try:
+        verified = await verifier_.verify(id_token)
+    except TokenRejected as rejected:
+        raise SignInFailed(f"id_token refused: {rejected.reason}") from None
     return str(verified.claims["sub"]), verified.claims.get("nonce")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
@@ -16,6 +18,18 @@ from sources.store.errors import VersionConflict
 from sources.store.models import BankApplication, IdApplication, IdApplicationCreate, IdApplicationUpdate
 
 MAX_MONEY = Decimal("10000")
+
+
+@contextmanager
+def _as_coded_errors() -> Iterator[None]:
+    """The store's outcomes for a versioned application, as the errors a client acts on."""
+    try:
+        yield
+    except RowNotFound as error:
+        raise NotFound("no such application for this person", field="id") from error
+    except VersionConflict as conflict:
+        version = getattr(conflict.current, "version", None)  # read before the session expires the row
+        raise Conflict("someone else changed this application; reload it", currentVersion=version) from conflict
 
 
 def _money(value: Decimal | None, *, field: str) -> Decimal | None:
@@ -52,15 +66,10 @@ async def update_id_application(ctx: RequestContext, *, prisoner_number: str, ap
     if not values:
         raise BadUserInput("give at least one of status, dateIsReceived and refundAmount", field="status")
     async with ctx.sources.database.session() as session:
-        try:
+        with _as_coded_errors():
             row = await store.update_id_application(
                 session=session, prisoner_number=prisoner.prisoner_number, application_id=application_id,
                 expected_version=expected_version, changes=IdApplicationUpdate.model_validate(values))
-        except RowNotFound as error:
-            raise NotFound("no such application for this person", field="id") from error
-        except VersionConflict as conflict:
-            version = getattr(conflict.current, "version", None)  # read before the session expires the row
-            raise Conflict("someone else changed this application; reload it", currentVersion=version) from conflict
         await session.commit()
     return row
 
@@ -83,14 +92,9 @@ async def update_bank_application(ctx: RequestContext, *, prisoner_number: str, 
                                   expected_version: int, status: BankApplicationStatus) -> BankApplication:
     prisoner = await writable_prisoner(ctx, prisoner_number, FieldGroup.APPLICATIONS)
     async with ctx.sources.database.session() as session:
-        try:
+        with _as_coded_errors():
             row = await store.set_bank_application_status(
                 session=session, prisoner_number=prisoner.prisoner_number, application_id=application_id,
                 expected_version=expected_version, status=status, changed_by=author(ctx))
-        except RowNotFound as error:
-            raise NotFound("no such application for this person", field="id") from error
-        except VersionConflict as conflict:
-            version = getattr(conflict.current, "version", None)  # read before the session expires the row
-            raise Conflict("someone else changed this application; reload it", currentVersion=version) from conflict
         await session.commit()
     return row

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, ConfigDict
 
+from sources.delius.models import Address
 from sources.http import UpstreamModel
 
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
@@ -42,14 +43,8 @@ class AppointmentStaff(UpstreamModel):
     telephone: str | None = None
 
 
-class AppointmentAddress(UpstreamModel):
-    building_name: str | None = None
-    building_number: str | None = None
-    street_name: str | None = None
-    district: str | None = None
-    town: str | None = None
-    county: str | None = None
-    postcode: str | None = None
+# The appointments service sends the probation address shape nDelius uses; one model maps both.
+AppointmentAddress = Address
 
 
 class AppointmentLocation(UpstreamModel):

@@ -39,7 +39,7 @@ async def prepare_database(kind: str, tmp_path: Path) -> str:
     try:
         if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", OWN_DATABASE):
             await admin.execute(f'CREATE DATABASE "{OWN_DATABASE}"')
-            atexit.register(_drop_own_database)
+            atexit.register(_drop_database, OWN_DATABASE)
     finally:
         await admin.close()
     conn = await asyncpg.connect(_dsn(own_url), timeout=3)
@@ -55,25 +55,6 @@ OWN_DATABASE = f"passport_test_{os.getpid()}"
 
 def _dsn(url: str) -> str:
     return url.replace("postgresql+asyncpg://", "postgresql://")
-
-
-def _drop_own_database() -> None:
-    import asyncio
-
-    import asyncpg
-
-    async def drop() -> None:
-        assert POSTGRES_URL is not None
-        conn = await asyncpg.connect(_dsn(POSTGRES_URL), timeout=3)
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{OWN_DATABASE}" WITH (FORCE)')
-        finally:
-            await conn.close()
-
-    try:
-        asyncio.run(drop())
-    except Exception:
-        pass
 
 
 # A seeded database is built once per run and copied for each test: seeding 4,000 people takes seconds,
