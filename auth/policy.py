@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from auth.principal import ROLE_ADMIN, ROLE_EDIT, ROLE_READ, ROLE_REPORTS, Audience, Principal
+from auth.principal import ROLE_ADMIN, ROLE_EDIT, ROLE_NATIONAL_REPORTS, ROLE_READ, ROLE_REPORTS, Audience, Principal
 
 
 class FieldGroup(StrEnum):
@@ -27,8 +27,10 @@ class FieldGroup(StrEnum):
     APPLICATION_DETAILS = "application-details"  # dates, costs, refunds
     STAFF_CONTACTS = "staff-contacts"
     COM_NAME = "com-name"                  # the community offender manager's name only
+    CONTACT_DETAILS = "contact-details"    # the person's own phone numbers, email and main address (nDelius)
     TODOS = "todos"
     DASHBOARD = "dashboard"
+    NATIONAL_DASHBOARD = "national-dashboard"  # every prison's counts, for headquarters
     ACCESS_LOG = "access-log"
 
 
@@ -65,8 +67,10 @@ POLICY: dict[FieldGroup, dict[Audience, Grant]] = {
     FieldGroup.APPLICATION_DETAILS: {P: _STAFF_WRITE, D: _STAFF_READ},
     FieldGroup.STAFF_CONTACTS: {P: _STAFF_WRITE, D: _STAFF_READ, INT: _INTEGRATOR},
     FieldGroup.COM_NAME: {P: _STAFF_READ, D: _STAFF_READ, L: _LEAVER, INT: _INTEGRATOR},
+    FieldGroup.CONTACT_DETAILS: {P: _STAFF_READ, D: _STAFF_READ, L: _LEAVER},
     FieldGroup.TODOS: {L: Grant(Access.WRITE)},
     FieldGroup.DASHBOARD: {P: Grant(Access.READ, ROLE_REPORTS)},
+    FieldGroup.NATIONAL_DASHBOARD: {P: Grant(Access.READ, ROLE_NATIONAL_REPORTS)},
     FieldGroup.ACCESS_LOG: {P: Grant(Access.READ, ROLE_ADMIN), D: Grant(Access.READ, ROLE_ADMIN),
                             INT: Grant(Access.READ, ROLE_ADMIN)},
 }

@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from benchmarks import floor_shapes as shape
+from benchmarks.floor_sql import FloorSql
 from sources.appointments.models import Appointment, AppointmentList
 from sources.delius.models import CommunityManager, CrnLookup, Mappa, RiskOfSeriousHarm, RiskPredictor
 from sources.licences.models import LicenceSummary
@@ -44,6 +45,7 @@ class Floor:
         self.http = ClientSession(timeout=ClientTimeout(total=5))
         self.caps = {system: asyncio.Semaphore(CAP) for system in urls}
         self.cache: dict[tuple[str, ...], Any] = {}
+        self.sql = FloorSql(engine)
 
     async def call(self, system: str, path: str, kind: Any, body: Any = None, **params: str) -> Any:
         """One upstream call; a 404 is None."""
@@ -158,6 +160,12 @@ async def _handle(request: web.Request) -> web.Response:
         data: Any = {"person": await floor.person(variables["prisonerNumber"])}
     elif operation == "BenchPeople":
         data = {"people": await floor.people(variables["prisonerNumbers"])}
+    elif operation == "BenchCaseload":
+        data = await floor.sql.caseload(variables["prisonId"])
+    elif operation == "BenchDashboard":
+        data = await floor.sql.prison_dashboard(variables["prisonId"])
+    elif operation == "BenchNationalDashboard":
+        data = await floor.sql.national_dashboard()
     else:
         raise web.HTTPNotFound()
     return web.Response(text=json.dumps({"data": data}), content_type="application/json")

@@ -34,8 +34,11 @@ def local_only(url: str) -> str:
 
 
 async def run_load(url: str, bodies: list[Any], *, concurrency: int, headers: dict[str, str] | None = None,
-                   request_timeout: float = 60.0) -> LoadResult:
-    """POST each body once, ``concurrency`` at a time; a failure is a non-200, an error, or no data."""
+                   request_timeout: float = 60.0, page: bool = False) -> LoadResult:
+    """POST each body once, ``concurrency`` at a time; a failure is a non-200, an error, or no data.
+
+    ``page``: GET an HTML page once per body instead; a failure is a non-200 or a body that is not HTML.
+    """
     local_only(url)
     result = LoadResult()
     queue = list(enumerate(bodies))
@@ -46,9 +49,15 @@ async def run_load(url: str, bodies: list[Any], *, concurrency: int, headers: di
                 index, body = queue.pop(0)
                 started = time.perf_counter()
                 try:
-                    async with http.post(url, json=body) as response:
-                        payload = await response.json(content_type=None)
-                        status = response.status
+                    if page:
+                        async with http.get(url, allow_redirects=False) as response:
+                            html = await response.text()
+                            payload: Any = {"data": {"html": html}} if "</html>" in html else None
+                            status = response.status
+                    else:
+                        async with http.post(url, json=body) as response:
+                            payload = await response.json(content_type=None)
+                            status = response.status
                 except (aiohttp.ClientError, TimeoutError, ValueError):
                     payload, status = None, 599
                 result.latencies_ms.append((time.perf_counter() - started) * 1000)
@@ -57,9 +66,9 @@ async def run_load(url: str, bodies: list[Any], *, concurrency: int, headers: di
                     result.malformed += 1
                 if status >= 500:
                     result.server_errors += 1
-                if status != 200 or data is None or payload.get("errors"):
+                if status != 200 or data is None or (isinstance(payload, dict) and payload.get("errors")):
                     result.failures += 1
-                result.leaves += leaves(data)
+                result.leaves += 0 if page else leaves(data)
                 if index == 0:
                     result.first_data = data
 

@@ -19,7 +19,7 @@ def _key(row: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def build(rows: list[dict[str, Any]], skipped: dict[str, str], people: int,
-          soak: dict[str, Any] | None = None) -> dict[str, Any]:
+          soak: dict[str, Any] | None = None, *, national_people: int | None = None) -> dict[str, Any]:
     """Every figure also as a ratio to the floor's run of the same workload, latency and concurrency."""
     floors = {_key(r): r for r in rows if r["variant"] == "floor"}
     for row in rows:
@@ -31,7 +31,8 @@ def build(rows: list[dict[str, Any]], skipped: dict[str, str], people: int,
     for row in rows:
         row.pop("first_data", None)
     return {"machine": {"cores": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
-            "date": datetime.now(UTC).isoformat(timespec="seconds"), "people": people, "rows": rows,
+            "date": datetime.now(UTC).isoformat(timespec="seconds"), "people": people,
+            "national_people": national_people, "rows": rows,
             "skipped": skipped, "soak": soak}
 
 
@@ -79,7 +80,8 @@ def markdown(result: dict[str, Any]) -> str:
     rows = table(result).splitlines()
     body = [f"# Benchmarks, {result['date']}", "",
             f"{machine['cores']} cores, {machine['platform']}, Python {machine['python']}; "
-            f"{result['people']} people. Stubs at 20 ms +- 5 ms and at 0 ms. Ratios are to the floor in the same run.",
+            f"{result['people']} people ({result.get('national_people')} on Postgres for W4 national). "
+            "Stubs at 20 ms +- 5 ms and at 0 ms. Ratios are to the floor in the same run.",
             "", "| " + rows[0] + " |", "|" + "---|" * len(rows[0].split(" | "))]
     body += ["| " + line + " |" for line in rows[1:] if " | " in line]
     body += ["", *(f"- {line}" for line in rows[1:] if " | " not in line), "", "![p50 by workload](latest.svg)", ""]

@@ -23,7 +23,7 @@ async def soak_run(bench: Bench, seconds: float) -> dict[str, Any]:
     """Rounds of mixed requests until ``seconds`` pass; nDelius goes down at 1/3 and 2/3 of the way."""
     gateway = bench.start("gateway")
     delius = {"delius": bench.legacy["delius"]}
-    mixed = [w for w in WORKLOADS if not w.cold and w.key in {"W1", "W2", "W3 warm", "W4"}]
+    mixed = [w for w in WORKLOADS if not w.cold and w.key in {"W1", "W2", "W3 warm", "W4", "W5"}]
     flap = min(FLAP_SECONDS, seconds / 6)
     started = time.monotonic()
     flaps = [started + seconds / 3, started + 2 * seconds / 3]
@@ -36,10 +36,9 @@ async def soak_run(bench: Bench, seconds: float) -> dict[str, Any]:
             down = any(f <= now < f + flap for f in flaps)
             await set_faults(delius, DOWN if down else FLAKY)
             for workload in mixed:
-                headers = {"Authorization": f"Bearer {bench.tokens[workload.persona]}"}
-                bodies = [{"id": workload.operation_id, "variables": v}
-                          for v in workload.variables(bench.population, CONCURRENCY)]
-                result = await run_load(f"{gateway.url}/graphql", bodies, concurrency=CONCURRENCY, headers=headers)
+                url, headers, bodies = await bench.request(workload, "gateway", CONCURRENCY)
+                result = await run_load(url, bodies, concurrency=CONCURRENCY, headers=headers,
+                                        page=bool(workload.page))
                 totals["requests"] += len(bodies)
                 totals["server_errors"] += result.server_errors
                 totals["malformed"] += result.malformed

@@ -28,6 +28,10 @@ class Workload:
     """Whether the floor serves it yet (no floor: ratios are left out)."""
     needs: str = ""
     """A schema field the workload needs; it is skipped when the schema has none."""
+    page: str = ""
+    """A page of the gateway's to GET instead of a GraphQL operation (W5)."""
+    national: bool = False
+    """Runs in the national phase: 90,000 people on Postgres."""
 
     @property
     def document(self) -> str:
@@ -35,7 +39,7 @@ class Workload:
 
     @property
     def operation_id(self) -> str:
-        return operation_id(self.document)
+        return "" if self.page else operation_id(self.document)
 
 
 def _mdi(population: Population) -> list[str]:
@@ -66,18 +70,21 @@ def _prison(_: Population, n: int) -> list[Variables]:
     return [{"prisonId": "MDI"} for _ in range(n)]
 
 
+def _none(_: Population, n: int) -> list[Variables]:
+    return [{} for _ in range(n)]
+
+
 WORKLOADS = (
-    Workload("W1", "caseload (MDI, first 20, 12 weeks)", "BenchCaseload", "prison-leader", _prison, floor=False,
-             needs="prison"),
+    Workload("W1", "caseload (MDI, first 20, 12 weeks)", "BenchCaseload", "prison-leader", _prison, needs="prison"),
     Workload("W2", "person overview", "BenchPersonOverview", "prison-leader", _person),
     Workload("W3 cold", "bulk 200 people, cold cache", "BenchPeople", "integrator", _bulk_cold, cold=True),
     Workload("W3 warm", "bulk 200 people, warm cache", "BenchPeople", "integrator", _bulk_warm),
-    Workload("W4", "dashboard (MDI)", "BenchDashboard", "prison-leader", _prison, floor=False, needs="prison"),
+    Workload("W4", "dashboard (MDI)", "BenchDashboard", "prison-leader", _prison, needs="prison"),
+    Workload("W5", "leaver overview page (HTML)", "", "leaver", _none, floor=False,
+             page="/plan-your-future/overview"),
 )
-NOT_AVAILABLE = {
-    "W4 national": "not available yet: needs a national dashboard operation and PASSPORT_BENCH_POSTGRES_URL",
-    "W5": "not available yet: the harness does not sign a leaver in to /plan-your-future",
-}
+NATIONAL = Workload("W4 national", "national dashboard (every prison, Postgres)", "BenchNationalDashboard",
+                    "national-leader", _none, needs="nationalDashboard", national=True)
 
 
 def leaves(value: Any) -> int:

@@ -27,6 +27,7 @@ from gateway.ratelimit import RateLimit, closing, create_counter
 from gateway.settings import Environment, Settings
 from gateway.shutdown import InFlight
 from gateway.staff_app import staff_routes
+from gateway.tracing import Tracing
 from schema import build_schema
 from schema.audiences import AudienceSchemas
 from sources.bundle import Sources
@@ -46,6 +47,9 @@ def create_app(settings: Settings, *, log_output: TextIO | None = None) -> Starl
     """``log_output`` is where the JSON access log goes (stdout unless a test captures it)."""
     schema = build_schema(read_only=settings.read_only, limits=graphql_limits(settings))
     metrics = GatewayMetrics() if settings.metrics_enabled else None
+    tracing = Tracing.from_settings(settings)  # None unless an OTLP endpoint is configured
+    if tracing is not None:
+        tracing.trace_schema(schema)
     in_flight = InFlight()
     log = access_logger(log_output, settings.log_level)
 
@@ -56,6 +60,8 @@ def create_app(settings: Settings, *, log_output: TextIO | None = None) -> Starl
         sources = Sources.create(settings.upstreams(), settings.database_url, settings.redis_url)
         if metrics is not None:
             observe_upstreams(sources, metrics)
+        if tracing is not None:
+            tracing.instrument(sources)
         await sources.open()
         jwks_http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5))
         jwks = JwksCache(jwks_http)
@@ -70,6 +76,8 @@ def create_app(settings: Settings, *, log_output: TextIO | None = None) -> Starl
         # Outbox worker: started once the sources are open, stopped (item in hand finished) before they close.
         outbox_worker = start_outbox(settings, sources, log=log, metrics=metrics)
         app.state.outbox_worker = outbox_worker
+        if tracing is not None:
+            tracing.start()
         try:
             yield
         finally:
@@ -80,6 +88,8 @@ def create_app(settings: Settings, *, log_output: TextIO | None = None) -> Starl
                 await outbox_worker.stop()
             await jwks_http.close()
             await sources.close()
+            if tracing is not None:
+                await tracing.stop()  # flushes the spans still queued
 
     # One contract per audience (schema/audiences.py); the view runs each caller against theirs.
     graphql = GatewayGraphQL(AudienceSchemas.build(schema), graphql_ide="graphiql", allow_queries_via_get=True)
@@ -100,6 +110,7 @@ def create_app(settings: Settings, *, log_output: TextIO | None = None) -> Starl
     # Rate limit and CSRF: CSRF before the token is even looked at; the rate limit once the caller is known.
     rate_counter = create_counter(settings.redis_url)
     middleware = [
+        *([tracing.middleware()] if tracing is not None else []),  # the request span encloses everything
         Middleware(CorrelationId),
         Middleware(ObserveRequests, log=log, metrics=metrics, in_flight=in_flight),
         Middleware(SecurityHeaders),
@@ -112,16 +123,18 @@ def create_app(settings: Settings, *, log_output: TextIO | None = None) -> Starl
     app.state.settings = settings
     app.state.schema = schema
     app.state.metrics = metrics
+    app.state.tracing = tracing
     app.state.in_flight = in_flight
     mount_leaver_pages(app, settings)  # Plan Your Future pages at /plan-your-future (gateway/leaver/)
     return app
 
 
 def observe_upstreams(sources: Sources, metrics: GatewayMetrics) -> None:
-    """Report every upstream call and circuit state to the metrics, keeping any hook already set."""
+    """Report every upstream call, circuit state and cache lookup to the metrics, keeping any call hook set."""
     clients = sources.upstream_clients
     for client in clients.values():
         client.on_call = chain_on_call(client.on_call, metrics.observe_upstream_call)
+    sources.cache.on_lookup = metrics.observe_cache_lookup
     metrics.watch_breakers(lambda: {name: c.breaker_state for name, c in clients.items()})
 
 

@@ -40,6 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     bench.add_argument("--requests", type=int, default=None, help="requests per run (overrides --quick)")
     bench.add_argument("--zero-latency-only", action="store_true", help="skip the 20 ms runs")
     bench.add_argument("--out", default="benchmarks/reports", help="where latest.json/.md/.svg go")
+    bench.add_argument("--postgres-url", default=None,
+                       help="a Postgres server for the national phase (default $PASSPORT_BENCH_POSTGRES_URL)")
+    bench.add_argument("--national-people", type=int, default=90_000,
+                       help="population of the national phase (default 90000)")
 
     seed = commands.add_parser("seed", help="migrate and seed the database with demo data")
     seed.add_argument("--people", type=int, default=None, help="population size (default 4000)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -53,6 +54,13 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
             stale_systems=stale,
             first_time_code_key=request.app.state.settings.first_time_code_key.get_secret_value().encode(),
         )
+
+    def encode_json(self, data: object) -> str | bytes:
+        # orjson writes the same compact JSON as strawberry's json.dumps, several times faster on big results.
+        try:
+            return orjson.dumps(data)
+        except orjson.JSONEncodeError:  # an integer past 64 bits, echoed from bad input: the stdlib copes
+            return super().encode_json(data)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return explorer_page(request)

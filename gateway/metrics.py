@@ -68,6 +68,8 @@ class GatewayMetrics:
         self.batch_sizes = Histogram("gateway_loader_batch_size", "Keys per data-loader batch.",
                                      ["loader"], buckets=BATCH_BUCKETS, registry=r)
         self.in_flight = Gauge("gateway_requests_in_flight", "HTTP requests being served now.", registry=r)
+        self.cache_requests = Counter("gateway_cache_requests", "Cross-request cache lookups by kind and outcome.",
+                                      ["cache", "outcome"], registry=r)
         self._breakers = _BreakerCollector()
         r.register(self._breakers)
         self._operations: set[str] = set()
@@ -117,6 +119,10 @@ class GatewayMetrics:
         """The ``UpstreamClient.on_call`` hook."""
         self.upstream_calls.labels(system, outcome).inc()
         self.upstream_seconds.labels(system).observe(seconds)
+
+    def observe_cache_lookup(self, kind: str, outcome: str) -> None:
+        """The upstream cache's ``on_lookup`` hook: ``hit``, ``miss`` (loaded from the system) or ``stale``."""
+        self.cache_requests.labels(kind, outcome).inc()
 
     async def endpoint(self, _request: Request) -> Response:
         await self.refresh_outbox()

@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     outbox_lease_seconds: float = Field(
         default=30.0, gt=0, description="How long a claim lasts; a crashed worker's items come back after it.")
 
+    # Tracing (gateway/tracing.py). The standard OpenTelemetry names, so the usual OTEL_* variables apply.
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None, description="OTLP/HTTP collector base URL (spans go to <url>/v1/traces); unset: tracing off.")
+    otel_service_name: str = Field(
+        default="resettlement-passport-gateway", description="service.name on every span this gateway exports.")
+
     # Benchmarks (benchmarks/): the naive baseline, with every loader's batching and caching switched off.
     naive_loaders: bool = Field(
         default=False, description="Benchmarks only: no batching, no per-request or cross-request cache.")

@@ -20,6 +20,7 @@ from sources.cache import get_or_load
 from sources.delius.models import CommunityManager, Mappa
 from sources.errors import UpstreamNotFound
 from sources.licences.models import Licence
+from sources.nomis.models import PrisonSummary
 
 CRN = "crn"
 CRN_TTL_SECONDS = kinds.ttl_for(kinds.COMMUNITY_MANAGER)
@@ -78,6 +79,15 @@ class CachedReads:
         self._note(stale, self.sources.appointments.system)
         return value
 
+
+    async def prisons(self) -> list[PrisonSummary]:
+        """The prison register; prisons open and close rarely, so a day's copy will do."""
+        value, stale = await self._get_or_load(
+            self.sources.cache, kinds.PRISON_REGISTER, "all", self.sources.nomis.get_prisons,
+            dump=lambda items: [_dump(p) for p in items],
+            restore=lambda raw: [PrisonSummary.model_validate(p) for p in raw])
+        self._note(stale, self.sources.nomis.system)
+        return value
 
     async def _model(self, kind: str, key: str, model: type[M], load: Callable[[], Awaitable[M]], system: str) -> M:
         value, stale = await self._get_or_load(self.sources.cache, kind, key, load, dump=_dump,

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from auth.principal import ROLE_READ, Audience, Principal
 from resolvers.context import RequestContext
 from resolvers.errors import BadUserInput
+from sources.store.allocations import WorkerLoad, workers_in_prison
 from sources.store.caseload import CaseloadFilter, CaseloadRow, CaseloadSort, caseload_count
 from sources.store.caseload import caseload_page as store_caseload_page
 from sources.store.enums import Pathway, PathwayStatusCode
@@ -102,3 +103,9 @@ async def caseload_page(ctx: RequestContext, filters: CaseloadFilter, *, sort: C
 async def caseload_total(ctx: RequestContext, filters: CaseloadFilter) -> int:
     async with ctx.sources.database.session() as session:
         return await caseload_count(session=session, filters=filters)
+
+
+async def prison_workers(ctx: RequestContext, prison_id: str) -> list[WorkerLoad]:
+    """The prison's resettlement workers and their load, in one grouped query."""
+    async with ctx.sources.database.session() as session:
+        return await workers_in_prison(session=session, prison_id=prison_id)

@@ -24,10 +24,10 @@ from sources.errors import UpstreamNotFound
 from sources.licences.models import Licence, LicenceSummary
 from sources.nomis.client import BATCH_LIMIT as NOMIS_BATCH_LIMIT
 from sources.nomis.models import Prisoner, PrisonStaff
-from sources.store.allocations import allocations_by_prisoner_numbers
+from sources.store.allocations import AllocationRow, allocation_rows_by_prisoner_numbers
 from sources.store.applications import bank_applications_by_prisoner_numbers, id_applications_by_prisoner_numbers
-from sources.store.models import BankApplication, CaseAllocation, IdApplication, PathwayStatus, PathwayStatusChange
-from sources.store.pathways import history_by_prisoner_numbers, statuses_by_prisoner_numbers
+from sources.store.models import BankApplication, IdApplication, PathwayStatusChange
+from sources.store.pathways import StatusRow, history_by_prisoner_numbers, status_rows_by_prisoner_numbers
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -71,9 +71,9 @@ class Loaders:
     licence_summary_by_prisoner_number: DataLoader[str, LicenceSummary | None]
     licence_by_id: DataLoader[int, Licence | None]
     appointments_by_window: DataLoader[AppointmentWindow, list[Appointment] | None]
-    pathway_statuses_by_prisoner_number: DataLoader[str, list[PathwayStatus]]
+    pathway_statuses_by_prisoner_number: DataLoader[str, list[StatusRow]]
     pathway_history_by_prisoner_number: DataLoader[str, list[PathwayStatusChange]]
-    allocation_by_prisoner_number: DataLoader[str, CaseAllocation | None]
+    allocation_by_prisoner_number: DataLoader[str, AllocationRow | None]
     id_applications_by_prisoner_number: DataLoader[str, list[IdApplication]]
     bank_applications_by_prisoner_number: DataLoader[str, list[BankApplication]]
     cached: CachedReads
@@ -115,11 +115,11 @@ def create_loaders(sources: Sources, stale_systems: set[str] | None = None, *, n
         licence_by_id=_per_key(cached.licence),
         appointments_by_window=_per_key(window),
         pathway_statuses_by_prisoner_number=DataLoader(
-            grouped(sources, statuses_by_prisoner_numbers, list), max_batch_size=DB_BATCH),
+            grouped(sources, status_rows_by_prisoner_numbers, list), max_batch_size=DB_BATCH),
         pathway_history_by_prisoner_number=DataLoader(
             grouped(sources, history_by_prisoner_numbers, list), max_batch_size=DB_BATCH),
         allocation_by_prisoner_number=DataLoader(
-            grouped(sources, allocations_by_prisoner_numbers, lambda: None), max_batch_size=DB_BATCH),
+            grouped(sources, allocation_rows_by_prisoner_numbers, lambda: None), max_batch_size=DB_BATCH),
         id_applications_by_prisoner_number=DataLoader(
             grouped(sources, id_applications_by_prisoner_numbers, list), max_batch_size=DB_BATCH),
         bank_applications_by_prisoner_number=DataLoader(

@@ -32,8 +32,15 @@ async def visible_prisoners(ctx: RequestContext, raw_numbers: list[str]) -> list
     if len(raw_numbers) > MAX_PEOPLE_PER_CALL:
         raise BadUserInput(f"ask for at most {MAX_PEOPLE_PER_CALL} people per call", field="prisonerNumbers")
     numbers = list(dict.fromkeys(validation.prisoner_number(n, field="prisonerNumbers") for n in raw_numbers))
-    found = await asyncio.gather(*(visible_prisoner(ctx, n) for n in numbers))
-    return [p for p in found if p is not None]
+    if not numbers:
+        return []
+    if needs_probation_region(ctx.principal):  # each person's region is a further nDelius hop
+        found = await asyncio.gather(*(visible_prisoner(ctx, n) for n in numbers))
+        return [p for p in found if p is not None]
+    # The same checks as visible_prisoner, without a task per person: one batch, then the scope rule.
+    prisoners = await ctx.loaders.prisoner_by_number.load_many(numbers)
+    return [p for n, p in zip(numbers, prisoners, strict=True) if p is not None and person_in_scope(
+        ctx.principal, prisoner_number=n, prison_id=p.prison_id, probation_region=None)]
 
 
 async def probation_region_of(ctx: RequestContext, prisoner_number: str) -> str | None:

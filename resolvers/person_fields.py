@@ -34,7 +34,11 @@ async def appointments(ctx: RequestContext, prisoner: Prisoner, start: date, end
     crn = await ctx.loaders.crn_by_prisoner_number.load(prisoner.prisoner_number)
     if crn is None:
         return []
-    found = await ctx.loaders.appointments_by_window.load((crn, start, end)) or []
+    return visible(ctx, prisoner, await ctx.loaders.appointments_by_window.load((crn, start, end)) or [])
+
+
+def visible(ctx: RequestContext, prisoner: Prisoner, found: list[Appointment]) -> list[Appointment]:
+    """The caller's view of a person's appointments, soonest first."""
     if ctx.principal.audience is Audience.LEAVER:
         released = prisoner.display_release_date
         if released is not None:
@@ -43,11 +47,20 @@ async def appointments(ctx: RequestContext, prisoner: Prisoner, start: date, end
     return sorted(found, key=lambda a: a.date_time)
 
 
+def next_window(now: datetime) -> tuple[date, date]:
+    """The window ``next_appointment`` asks for: today to a year ahead."""
+    return now.date(), (now + NEXT_APPOINTMENT_HORIZON).date()
+
+
+def soonest(ordered: list[Appointment], now: datetime) -> Appointment | None:
+    """The first of these (soonest-first) appointments from ``now``."""
+    return next((a for a in ordered if a.date_time >= now), None)
+
+
 async def next_appointment(ctx: RequestContext, prisoner: Prisoner) -> Appointment | None:
     now = datetime.now(UTC)
-    found = await appointments(ctx, prisoner, now.date(), (now + NEXT_APPOINTMENT_HORIZON).date())
-    upcoming = [a for a in found if a.date_time >= now]
-    return upcoming[0] if upcoming else None
+    start, end = next_window(now)
+    return soonest(await appointments(ctx, prisoner, start, end), now)
 
 
 async def case_notes(ctx: RequestContext, prisoner_number: str, pathway: Pathway | None, first: int,

@@ -42,6 +42,7 @@ PER_PERSON_CALL = 3
 FIELD_WEIGHTS: dict[str, int] = {
     "Person.crn": PER_PERSON_CALL,                        # nDelius case lookup
     "Person.communityOffenderManager": PER_PERSON_CALL,   # nDelius
+    "Person.contactDetails": PER_PERSON_CALL,             # nDelius case details
     "Person.nextAppointment": PER_PERSON_CALL,            # appointments system
 }
 
@@ -54,6 +55,8 @@ LIST_SIZES: dict[str, int] = {
     "ReleaseWindowSummary.pathways": 7,
     "PathwayProgress.statuses": 6,          # the six pathway statuses
     "PrisonDashboard.hotSpots": 3,
+    "NationalDashboard.windows": 3,
+    "NationalDashboard.hotSpots": 3,
 }
 
 

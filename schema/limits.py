@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, ClassVar
 
 from graphql import (
     ASTValidationRule,
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLSchema,
     GraphQLSyntaxError,
     InlineFragmentNode,
     Lexer,
@@ -33,6 +37,7 @@ from auth.principal import Audience
 from resolvers.errors import CodedError
 from schema.cost import operation_cost
 from schema.errors import coded
+from schema.prepared import PreparedDocuments
 
 
 class QueryTooDeep(CodedError):
@@ -103,10 +108,11 @@ def aliases(selection_set: SelectionSetNode | None, fragments: Mapping[str, Frag
                for f, s in _walk(selection_set, fragments, seen))
 
 
-def limit_rules(limits: GraphQLLimits, variables: Mapping[str, Any]) -> type[ASTValidationRule]:
-    """One validation rule that checks depth and cost per operation, and aliases per document."""
+@cache
+def shape_rule(limits: GraphQLLimits) -> type[ASTValidationRule]:
+    """Depth per operation and aliases per document. One class per limits, so validation can be cached."""
 
-    class Limits(ValidationRule):
+    class ShapeLimits(ValidationRule):
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(context)
             self.fragments = _fragments(context)
@@ -119,17 +125,40 @@ def limit_rules(limits: GraphQLLimits, variables: Mapping[str, Any]) -> type[AST
                     f"The query is {found} levels deep; the limit is {limits.max_depth}.",
                     depth=found, limit=limits.max_depth), node))
             self.alias_count += aliases(node.selection_set, self.fragments)
-            cost = operation_cost(self.context.schema, node, self.fragments, variables)
-            if cost > limits.max_cost:
-                self.report_error(refusal(QueryTooComplex(
-                    f"The query would cost {cost}; the limit is {limits.max_cost}. Ask for fewer people "
-                    "or fewer fields that call other systems.", cost=cost, limit=limits.max_cost), node))
 
         def leave_document(self, *_: Any) -> None:
             if self.alias_count > limits.max_aliases:
                 self.report_error(refusal(TooManyAliases(
                     f"The document uses {self.alias_count} aliases; the limit is {limits.max_aliases}.",
                     aliases=self.alias_count, limit=limits.max_aliases)))
+
+    return ShapeLimits
+
+
+def cost_refusals(schema: GraphQLSchema, document: DocumentNode, limits: GraphQLLimits,
+                  variables: Mapping[str, Any]) -> list[GraphQLError]:
+    """QUERY_TOO_COMPLEX for each operation whose cost, with these variables, is over the limit."""
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    refusals: list[GraphQLError] = []
+    for node in document.definitions:
+        if not isinstance(node, OperationDefinitionNode):
+            continue
+        cost = operation_cost(schema, node, fragments, variables)
+        if cost > limits.max_cost:
+            refusals.append(refusal(QueryTooComplex(
+                f"The query would cost {cost}; the limit is {limits.max_cost}. Ask for fewer people "
+                "or fewer fields that call other systems.", cost=cost, limit=limits.max_cost), node))
+    return refusals
+
+
+def limit_rules(limits: GraphQLLimits, variables: Mapping[str, Any]) -> type[ASTValidationRule]:
+    """Depth, aliases and cost as one validation rule (for checking a document outside a request)."""
+
+    class Limits(shape_rule(limits)):  # type: ignore[misc]
+        def leave_document(self, *args: Any) -> None:
+            for error in cost_refusals(self.context.schema, self.context.document, limits, variables):
+                self.report_error(error)
+            super().leave_document(*args)
 
     return Limits
 
@@ -168,6 +197,7 @@ class EnforceLimits(SchemaExtension):
     """Applies ``GraphQLLimits`` to each operation. Register it before ``ErrorCodes``."""
 
     limits: ClassVar[GraphQLLimits] = GraphQLLimits()
+    documents: ClassVar[PreparedDocuments] = PreparedDocuments()
 
     def _may_introspect(self) -> bool:
         principal = getattr(self.execution_context.context, "principal", None)
@@ -194,14 +224,30 @@ class EnforceLimits(SchemaExtension):
     def _too_many_tokens(self, query: str) -> bool:
         return token_count(query, self.limits.max_tokens + 1) > self.limits.max_tokens
 
+    def on_parse(self) -> Iterator[None]:
+        # A remembered document skips the parser; a failing one is left to strawberry, which reports it.
+        context = self.execution_context
+        if context.graphql_document is None and context.query:
+            with suppress(GraphQLError):
+                context.graphql_document = self.documents.parse(context.query, context.parse_options)
+        yield
+
     def on_validate(self) -> Iterator[None]:
-        rules: list[type[ASTValidationRule]] = [limit_rules(self.limits, self.execution_context.variables or {})]
-        if not self._may_introspect():
-            rules.append(NoIntrospection)
-        self.execution_context.validation_rules = (*self.execution_context.validation_rules, *rules)
+        # The spec rules, depth, aliases and introspection depend only on the text and the audience's schema,
+        # so they are remembered; the cost depends on the variables and is checked on every request.
+        context = self.execution_context
+        document = context.graphql_document
+        if context.pre_execution_errors is None and document is not None and context.query:
+            rules = [*context.validation_rules, shape_rule(self.limits)]
+            if not self._may_introspect():
+                rules.append(NoIntrospection)
+            schema = context.schema._schema
+            errors = self.documents.validate(schema, context.query, document, rules)
+            context.pre_execution_errors = [*errors, *cost_refusals(schema, document, self.limits,
+                                                                    context.variables or {})]
         yield
 
 
 def enforcing(limits: GraphQLLimits) -> type[SchemaExtension]:
     """The extension class for these limits (strawberry makes one extension per operation from it)."""
-    return type("EnforceLimits", (EnforceLimits,), {"limits": limits})
+    return type("EnforceLimits", (EnforceLimits,), {"limits": limits, "documents": PreparedDocuments()})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from asyncio import iscoroutine
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -9,6 +10,7 @@ from strawberry.extensions import FieldExtension
 from strawberry.types import Info
 
 from auth.policy import Access, FieldGroup, may
+from auth.principal import Principal
 from resolvers.errors import Forbidden
 from schema.access_log import note_read
 
@@ -21,16 +23,34 @@ class Requires(FieldExtension):
     def __init__(self, group: FieldGroup, access: Access = Access.READ) -> None:
         self.group = group
         self.access = access
+        # The last principal asked about and the answer. A principal is frozen and the policy is constant, so
+        # the answer for the same object cannot change; 200 people's fields then cost one policy look-up.
+        self._last: tuple[Principal, bool] | None = None
+
+    def _allowed(self, principal: Principal) -> bool:
+        last = self._last
+        if last is not None and last[0] is principal:
+            return last[1]
+        allowed = may(principal, self.group, self.access)
+        self._last = (principal, allowed)
+        return allowed
 
     def _check(self, info: Info[Any, Any]) -> None:
-        if not may(info.context.principal, self.group, self.access):
+        if not self._allowed(info.context.principal):
             raise Forbidden(f"not permitted to {'change' if self.access is Access.WRITE else 'read'} "
                             f"{self.group.value}", group=self.group.value)
 
     def resolve(self, next_: Callable[..., Any], source: Any, info: Info[Any, Any], **kwargs: Any) -> Any:
         self._check(info)
         result = next_(source, info, **kwargs)
+        if iscoroutine(result):  # a loader-backed field whose data was not loaded yet (schema/types/person.py)
+            return self._noted_when_done(result, source, info)
         note_read(info, source, self.group)  # for the access log (schema/access_log.py)
+        return result
+
+    async def _noted_when_done(self, pending: Awaitable[Any], source: Any, info: Info[Any, Any]) -> Any:
+        result = await pending
+        note_read(info, source, self.group)  # only once it resolved, as for an async field
         return result
 
     async def resolve_async(

@@ -8,6 +8,7 @@ from resolvers.person import MAX_PEOPLE_PER_CALL, visible_prisoner, visible_pris
 from schema.context import Info
 from schema.permissions import Public
 from schema.types.person import Person
+from schema.types.person_page import people_page
 
 
 @strawberry.type(description="Read the resettlement picture of the people you may see.")
@@ -28,4 +29,4 @@ class PersonQueries:
     )
     async def people(self, info: Info, prisoner_numbers: list[strawberry.ID]) -> list[Person]:
         found = await visible_prisoners(info.context, [str(n) for n in prisoner_numbers])
-        return [Person(prisoner=p) for p in found]
+        return await people_page(info, found)  # loads the page's data up front (schema/types/person_page.py)

@@ -28,6 +28,7 @@ LICENCE = "licence"
 PRISON_POPULATION = "prison_population"
 APPOINTMENTS = "appointments"
 APPOINTMENTS_GENERATION = "appointments_generation"
+PRISON_REGISTER = "prison_register"
 
 #: Freshness per kind, in seconds.
 TTL_SECONDS: dict[str, float] = {
@@ -37,6 +38,7 @@ TTL_SECONDS: dict[str, float] = {
     PRISON_POPULATION: 10 * 60,
     APPOINTMENTS: 5 * 60,
     APPOINTMENTS_GENERATION: 24 * 3600,
+    PRISON_REGISTER: 24 * 3600,
 }
 DEFAULT_TTL_SECONDS = 300.0
 STALE_SECONDS = 24 * 3600.0
@@ -47,8 +49,15 @@ def ttl_for(kind: str) -> float:
     return TTL_SECONDS.get(kind, DEFAULT_TTL_SECONDS)
 
 
+OnLookup = Callable[[str, str], None]
+"""Hook called once per ``get_or_load``: (kind, outcome), the outcome being one of the three below."""
+LOOKUP_HIT, LOOKUP_MISS, LOOKUP_STALE = "hit", "miss", "stale"
+
+
 class Cache(Protocol):
     """Keys are (kind, key); values are anything ``json.dumps`` accepts."""
+
+    on_lookup: OnLookup | None
 
     async def get(self, kind: str, key: str) -> Any | None:
         """The value while fresh, else None."""
@@ -85,6 +94,7 @@ class MemoryCache:
         self.stale_seconds = stale_seconds
         self.max_entries = max_entries
         self._clock = clock
+        self.on_lookup: OnLookup | None = None
         self._entries: OrderedDict[tuple[str, str], tuple[float, str]] = OrderedDict()
 
     async def get(self, kind: str, key: str) -> Any | None:
@@ -131,6 +141,7 @@ class RedisCache:
         self.client = client
         self.prefix = prefix
         self.stale_seconds = stale_seconds
+        self.on_lookup: OnLookup | None = None
 
     @classmethod
     def from_url(cls, url: str, *, prefix: str = DEFAULT_PREFIX, stale_seconds: float = STALE_SECONDS) -> RedisCache:
@@ -201,18 +212,25 @@ async def get_or_load(
     the stale copy. Returns ``(value, is_stale)``. Re-raises ``UpstreamUnavailable`` when there is no copy.
     ``dump`` must not give None: a cached None reads as a miss.
     """
-    cached = await cache.get(kind, key)
-    if cached is not None:
-        return restore(cached), False
+    outcome = LOOKUP_MISS
     try:
-        value = await load()
-    except UpstreamUnavailable:
-        stale = await cache.get_stale(kind, key)
-        if stale is None:
-            raise
-        return restore(stale), True
-    await cache.set(kind, key, dump(value), ttl=ttl)
-    return value, False
+        cached = await cache.get(kind, key)
+        if cached is not None:
+            outcome = LOOKUP_HIT
+            return restore(cached), False
+        try:
+            value = await load()
+        except UpstreamUnavailable:
+            stale = await cache.get_stale(kind, key)
+            if stale is None:
+                raise
+            outcome = LOOKUP_STALE
+            return restore(stale), True
+        await cache.set(kind, key, dump(value), ttl=ttl)
+        return value, False
+    finally:
+        if cache.on_lookup is not None:
+            cache.on_lookup(kind, outcome)
 
 
 async def forget_appointments(cache: Cache, crn: str) -> None:

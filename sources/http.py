@@ -88,6 +88,8 @@ class UpstreamClient:
         self.config = config
         self.system = config.system
         self.on_call = on_call
+        # Tracing hook (gateway/tracing.py): aiohttp trace configs for the session, set before ``open()``.
+        self.trace_configs: list[aiohttp.TraceConfig] = []
         self.breaker = CircuitBreaker(
             failure_threshold=config.breaker_failures, reset_seconds=config.breaker_reset_seconds
         )
@@ -110,6 +112,7 @@ class UpstreamClient:
             connector=aiohttp.TCPConnector(limit=self.config.max_connections),
             headers={"Accept": "application/json"},
             raise_for_status=False,
+            trace_configs=self.trace_configs or None,
         )
 
     async def close(self) -> None:

@@ -91,5 +91,5 @@ def issue_token(stack: AppStack, persona: str) -> str:
 
 @pytest.fixture(scope="session")
 def tokens(stack: AppStack) -> dict[str, str]:
-    personas = ("prison-staff", "probation-staff", "prison-leader", "integrator", "admin", "leaver")
+    personas = ("prison-staff", "probation-staff", "prison-leader", "national-leader", "integrator", "admin", "leaver")
     return {persona: issue_token(stack, persona) for persona in personas}

@@ -55,7 +55,7 @@ async def appointments_page(request: Request) -> Response:
     upcoming, past, outcome = await load(request, who)
     return session.keep_alive(request, render(
         request, "appointments.html", **session.page_context(who), active="appointments", upcoming=upcoming,
-        past=past, unavailable=outcome.unavailable), who)
+        past=past, unavailable=outcome.unavailable, stale=outcome.stale), who)
 
 
 async def pack(request: Request) -> Response:
@@ -66,7 +66,7 @@ async def pack(request: Request) -> Response:
     me = outcome.data.get("me") or {}
     return session.keep_alive(request, render(
         request, "pack.html", **session.page_context(who), active="appointments", upcoming=upcoming, me=me,
-        unavailable=outcome.unavailable), who)
+        unavailable=outcome.unavailable, stale=outcome.stale), who)
 
 
 async def calendar_file(request: Request) -> Response:

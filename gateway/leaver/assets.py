@@ -48,7 +48,7 @@ async def govuk_asset(request: Request) -> Response:
     return FileResponse(path, media_type=media_type, headers={"Cache-Control": LONG_CACHE})
 
 
-STATIC_FILES = {name: STATIC / name for name in ("init.mjs", "leaver.css", "print.css")}
+STATIC_FILES = {name: STATIC / name for name in ("init.mjs", "timeout.mjs", "leaver.css", "print.css")}
 
 
 async def leaver_static(request: Request) -> Response:

@@ -2,7 +2,9 @@
 
 Each page names an operation in ``web_clients/leaver/operations/``; its text must be in the persisted
 manifest (``schema/persisted_operations.json``), so the pages run nothing the first-party contract lacks.
-Errors whose code is UPSTREAM_UNAVAILABLE become the names of the information the page cannot show.
+Errors whose code is UPSTREAM_UNAVAILABLE become the names of the information the page cannot show, and the
+systems the response's ``extensions.stale`` names (served from a stale cached copy) make the page say that
+what it shows may be out of date.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
 # Which information a failed branch held, by the field it failed under (the last match wins).
 _INFORMATION = {"me": "person", "appointments": "appointments", "nextAppointment": "appointments",
                 "licence": "licence", "conditions": "licence", "licenceConditionsChangedSinceSeen": "licence",
-                "communityOffenderManager": "practitioner", "myPlan": "plan", "todos": "plan"}
+                "communityOffenderManager": "practitioner", "contactDetails": "contact_details",
+                "myPlan": "plan", "todos": "plan"}
 
 
 class OperationNotPersisted(RuntimeError):
@@ -44,6 +47,7 @@ class Outcome:
     data: dict[str, Any]
     unavailable: list[str] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)  # every other error: message, path, extensions
+    stale: list[str] = field(default_factory=list)  # systems answered from a stale cached copy
 
     def error_code(self) -> str | None:
         return None if not self.errors else str(self.errors[0]["extensions"].get("code"))
@@ -59,7 +63,7 @@ async def run(request: Request, subject: str, prisoner_number: str | None, name:
         first_time_code_key=request.app.state.settings.first_time_code_key.get_secret_value().encode())
     result = await request.app.state.schema.execute(operation(name), variable_values=variables,
                                                     context_value=context)
-    outcome = Outcome(data=dict(result.data or {}))
+    outcome = Outcome(data=dict(result.data or {}), stale=[str(s) for s in (result.extensions or {}).get("stale", [])])
     for error in result.errors or []:
         extensions = dict(error.extensions or {})
         if extensions.get("code") == UNAVAILABLE:

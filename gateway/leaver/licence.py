@@ -28,5 +28,5 @@ async def licence_page(request: Request) -> Response:
     me, plan = outcome.data.get("me") or {}, outcome.data.get("myPlan") or {}
     return session.keep_alive(request, render(
         request, "licence.html", status_code=409 if message else 200, **session.page_context(who),
-        active="licence", licence=me.get("licence"), plan=plan, unavailable=outcome.unavailable,
+        active="licence", licence=me.get("licence"), plan=plan, unavailable=outcome.unavailable, stale=outcome.stale,
         message=message, just_confirmed=request.query_params.get("confirmed") == "1"), who)

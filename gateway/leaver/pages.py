@@ -32,7 +32,8 @@ async def overview(request: Request) -> Response:
     support = [page for page in content.pages(lang) if not wanted or page.pathway in wanted]
     return session.keep_alive(request, render(
         request, "overview.html", **session.page_context(who), active="overview", me=me, plan=plan,
-        next_appointment=next_appointment, alert=alert, support=support, unavailable=outcome.unavailable), who)
+        next_appointment=next_appointment, alert=alert, support=support, unavailable=outcome.unavailable,
+        stale=outcome.stale), who)
 
 
 async def profile(request: Request) -> Response:
@@ -42,4 +43,4 @@ async def profile(request: Request) -> Response:
     outcome = await graphql.run(request, who.session.subject, who.prisoner_number, "leaver_profile")
     return session.keep_alive(request, render(
         request, "profile.html", **session.page_context(who), active="profile", me=outcome.data.get("me") or {},
-        unavailable=outcome.unavailable), who)
+        unavailable=outcome.unavailable, stale=outcome.stale), who)

@@ -62,6 +62,7 @@ class SignedIn:
     prisoner_number: str | None
     csrf: str
     ends_at: str  # when the idle clock runs out, in UK time, for the warning
+    idle_seconds: int  # for the page's script, which warns two minutes before
 
 
 def current(request: Request) -> LeaverSession | None:
@@ -83,7 +84,7 @@ async def signed_in(request: Request) -> SignedIn | Response:
         number = await prisoner_number_for_subject(session=db, subject=session.subject)
     ends = datetime.fromtimestamp(session.last_seen + cfg.idle_seconds, UTC).astimezone(LONDON)
     return SignedIn(session=session, prisoner_number=number, csrf=csrf_token(session, cfg),
-                    ends_at=time_of_day(ends))
+                    ends_at=time_of_day(ends), idle_seconds=cfg.idle_seconds)
 
 
 def keep_alive(request: Request, response: Response, who: SignedIn) -> Response:
@@ -104,4 +105,4 @@ async def signed_in_and_linked(request: Request) -> SignedIn | Response:
 
 
 def page_context(who: SignedIn) -> dict[str, Any]:
-    return {"signed_in": True, "session_ends": who.ends_at, "csrf": who.csrf}
+    return {"signed_in": True, "session_ends": who.ends_at, "session_idle_seconds": who.idle_seconds, "csrf": who.csrf}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from collections.abc import Sequence
 
 import strawberry
 
@@ -15,6 +16,7 @@ from sources.store.enums import Pathway as PathwayCode
 from sources.store.enums import PathwayStatusCode
 from sources.store.models import PathwayStatus as PathwayStatusRow
 from sources.store.models import PathwayStatusChange
+from sources.store.pathways import StatusRow
 
 
 @strawberry.type(description="One change of a pathway's status, kept for ever.")
@@ -53,16 +55,24 @@ class PathwayStatus:
         return [PathwayStatusHistoryEntry.from_row(r) for r in rows if r.pathway == wanted]
 
     @classmethod
-    def of(cls, prisoner_number: str, code: PathwayCode, row: PathwayStatusRow | None) -> PathwayStatus:
-        return cls(prisoner_number=prisoner_number, pathway=code,
-                   status=PathwayStatusCode(row.status) if row else PathwayStatusCode.NOT_STARTED,
-                   updated_at=row.updated_at if row else None, updated_by=row.updated_by if row else None,
-                   version=row.version if row else 0)
+    def of(cls, prisoner_number: str, code: PathwayCode, row: PathwayStatusRow | StatusRow | None) -> PathwayStatus:
+        if row is None:
+            return cls(prisoner_number=prisoner_number, pathway=code, status=PathwayStatusCode.NOT_STARTED,
+                       updated_at=None, updated_by=None, version=0)
+        status = _STATUS_CODES.get(row.status) or PathwayStatusCode(row.status)  # an unknown code fails as before
+        return cls(prisoner_number=prisoner_number, pathway=code, status=status,
+                   updated_at=row.updated_at, updated_by=row.updated_by, version=row.version)
 
     @classmethod
-    def all_seven(cls, prisoner_number: str, rows: list[PathwayStatusRow]) -> list[PathwayStatus]:
+    def all_seven(cls, prisoner_number: str, rows: Sequence[PathwayStatusRow | StatusRow]) -> list[PathwayStatus]:
         recorded = {row.pathway: row for row in rows}
-        return [cls.of(prisoner_number, code, recorded.get(code.value)) for code in PathwayCode]
+        return [cls.of(prisoner_number, code, recorded.get(value)) for code, value in _PATHWAYS]
+
+
+# Looked up once: enum iteration, ``.value`` and ``Enum(value)`` are slow next to a dict, and all_seven runs
+# seven times per person on every page of people.
+_PATHWAYS = tuple((code, code.value) for code in PathwayCode)
+_STATUS_CODES = {code.value: code for code in PathwayStatusCode}
 
 
 @strawberry.type(description="A case note written when a pathway's status was recorded.")

@@ -14,19 +14,18 @@ from resolvers.errors import BadUserInput
 from resolvers.person import visible_prisoner
 from schema.context import Info
 from schema.permissions import Public, requires
+from schema.types.caseload import CaseloadSort, PrisonWorker
 from schema.types.common import Pathway, PathwayStatusValue
 from schema.types.pathway import PathwayStatus, decode_cursor, encode_cursor
 from schema.types.person import Person
 from schema.types.staff import ResettlementWorker
-from sources.store.caseload import CaseloadFilter, CaseloadRow, latest_update
-from sources.store.caseload import CaseloadSort as CaseloadSortCode
+from sources.store.caseload import CaseloadFilter, CaseloadRow
 from sources.store.dashboard import DashboardCounts
 from sources.store.dashboard import ReleaseWindow as ReleaseWindowCode
 from sources.store.enums import Pathway as PathwayCode
 from sources.store.enums import PathwayStatusCode
 from sources.store.projection import ProjectionState
 
-CaseloadSort = strawberry.enum(CaseloadSortCode, description="How to order a caseload. Nulls come last.")
 ReleaseWindow = strawberry.enum(ReleaseWindowCode, description="Release dates from today up to, not including, "
                                 "12 weeks or 24 weeks from today, or any date from today on.")
 FRIDAY = 4
@@ -83,7 +82,7 @@ class CaseloadEntry:
                       extensions=requires(FieldGroup.PATHWAY_STATUS))
     async def last_updated(self, info: Info) -> dt.datetime | None:
         rows = await info.context.loaders.pathway_statuses_by_prisoner_number.load(self.row.prisoner_number)
-        return latest_update(rows)
+        return max((row.updated_at for row in rows), default=None)  # latest_update's rule, over plain rows
 
     @strawberry.field(description="The resettlement worker assigned in this service; null when unassigned.",
                       extensions=requires(FieldGroup.STAFF_CONTACTS))
@@ -206,7 +205,7 @@ class Prison:
         = None,
         search: Annotated[str | None, arg(f"Words matching a name, or the start of a prisoner number "
                                           f"(at most {caseloads.MAX_SEARCH_LENGTH} characters).")] = None,
-        sort: Annotated[CaseloadSort, arg("The order.")] = CaseloadSortCode.RELEASE_DATE,  # type: ignore[valid-type]
+        sort: Annotated[CaseloadSort, arg("The order.")] = CaseloadSort.RELEASE_DATE,
         descending: Annotated[bool, arg("Reverse the order (nulls still last).")] = False,
     ) -> CaseloadConnection | None:
         filters = caseloads.caseload_filter(
@@ -217,12 +216,19 @@ class Prison:
             offset = decode_cursor(after)
         except ValueError as error:
             raise BadUserInput("after is not a cursor from this caseload", field="after") from error
-        page = await caseloads.caseload_page(info.context, filters, sort=CaseloadSortCode(sort),
+        page = await caseloads.caseload_page(info.context, filters, sort=sort.code,
                                              descending=descending, offset=offset, first=first)
         edges = [CaseloadEdge(cursor=encode_cursor(page.offset + i + 1), node=CaseloadEntry(row=row))
                  for i, row in enumerate(page.rows)]
         return CaseloadConnection(filters=filters, edges=edges, page_info=CaseloadPageInfo(
             has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None))
+
+    @strawberry.field(description="The prison's resettlement workers (everyone who holds or has held an "
+                      "allocation for someone held here), by name, each with how many people here they are "
+                      "assigned now.", extensions=requires(FieldGroup.STAFF_CONTACTS))
+    async def workers(self, info: Info) -> list[PrisonWorker] | None:
+        loads = await caseloads.prison_workers(info.context, self.state.prison_id)
+        return [PrisonWorker(load=load) for load in loads]
 
     @strawberry.field(description="Pathway progress by release window, and the hot spots. Prison leaders only.",
                       extensions=requires(FieldGroup.DASHBOARD))

@@ -8,6 +8,7 @@ from auth.policy import FieldGroup
 from schema.permissions import requires
 from sources.delius.models import CommunityManager
 from sources.nomis.models import PrisonStaff
+from sources.store.allocations import AllocationRow
 from sources.store.models import CaseAllocation
 
 
@@ -39,5 +40,5 @@ class ResettlementWorker:
     username: str = strawberry.field(description="The worker's username.")
 
     @classmethod
-    def from_row(cls, row: CaseAllocation) -> ResettlementWorker:
+    def from_row(cls, row: CaseAllocation | AllocationRow) -> ResettlementWorker:
         return cls(staff_id=row.staff_id, name=row.staff_name, username=row.staff_username)

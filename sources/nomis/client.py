@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sources.http import UpstreamClient, segment
-from sources.nomis.models import CaseNoteCreated, Prisoner, PrisonerPage, PrisonStaff
+from sources.nomis.models import CaseNoteCreated, Prisoner, PrisonerPage, PrisonStaff, PrisonSummary
 
 BATCH_LIMIT = 1000
 
@@ -41,6 +41,10 @@ class NomisClient(UpstreamClient):
             params={"page": str(page), "size": str(size)},
             op="prisoners_in_prison",
         )
+
+    async def get_prisons(self) -> list[PrisonSummary]:
+        """``GET /prisons`` (the prison register): every prison, active or not."""
+        return await self._get("/prisons", list[PrisonSummary], op="prisons")
 
     async def get_key_worker(self, prisoner_number: str) -> PrisonStaff:
         """``GET /prisoner/{prisonerNumber}/key-worker`` (404 when none is allocated)."""

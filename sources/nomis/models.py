@@ -56,6 +56,14 @@ class PrisonerPage(UpstreamModel):
     last: bool
 
 
+class PrisonSummary(UpstreamModel):
+    """A prison in the prison register (``GET /prisons``)."""
+
+    prison_id: str
+    prison_name: str
+    active: bool = True
+
+
 class PrisonStaff(UpstreamModel):
     """A key worker or prison offender manager."""
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, update
+from sqlalchemy import ColumnElement, case, func, update
+from sqlalchemy import select as sql_select  # five columns: more than sqlmodel's select() overloads take
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from sources.store.models import CaseAllocation, utc_now
+from sources.store.models import CaseAllocation, PrisonPopulation, utc_now
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +22,38 @@ class Worker:
     staff_id: str
     username: str
     name: str
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerLoad:
+    """A worker and how many people in one prison they are assigned now (their capacity in use)."""
+
+    worker: Worker
+    assigned: int
+
+
+async def workers_in_prison(*, session: AsyncSession, prison_id: str) -> list[WorkerLoad]:
+    """Everyone who holds, or has held, an allocation for someone now in the prison, by name.
+
+    There is no staff directory to ask, so the prison's workers are those our allocations know. A worker
+    whose people have all moved on stays listed with 0, so their spare capacity shows. Names and usernames
+    come from the worker's latest allocation, in case either changed.
+    """
+    active = func.sum(case((col(CaseAllocation.unallocated_at).is_(None), 1), else_=0))
+    rows = await session.execute(
+        sql_select(col(CaseAllocation.staff_id), col(CaseAllocation.staff_username), col(CaseAllocation.staff_name),
+                   func.max(CaseAllocation.allocated_at), active)
+        .join(PrisonPopulation, col(PrisonPopulation.prisoner_number) == CaseAllocation.prisoner_number)
+        .where(col(PrisonPopulation.prison_id) == prison_id)
+        .group_by(col(CaseAllocation.staff_id), col(CaseAllocation.staff_username), col(CaseAllocation.staff_name)))
+    latest: dict[str, tuple[datetime, Worker]] = {}
+    counts: dict[str, int] = {}
+    for staff_id, username, name, allocated_at, assigned in rows.all():
+        counts[staff_id] = counts.get(staff_id, 0) + int(assigned or 0)
+        if staff_id not in latest or allocated_at > latest[staff_id][0]:
+            latest[staff_id] = (allocated_at, Worker(staff_id=staff_id, username=username, name=name))
+    loads = [WorkerLoad(worker=worker, assigned=counts[staff_id]) for staff_id, (_, worker) in latest.items()]
+    return sorted(loads, key=lambda load: (load.worker.name.casefold(), load.worker.staff_id))
 
 
 async def allocations_by_prisoner_numbers(
@@ -33,6 +67,29 @@ async def allocations_by_prisoner_numbers(
         .where(col(CaseAllocation.prisoner_number).in_(list(prisoner_numbers)), _active())
         .execution_options(populate_existing=True))
     return {row.prisoner_number: row for row in rows.scalars()}
+
+
+class AllocationRow(NamedTuple):
+    """The reader's view of an active ``case_allocation`` row, as plain values."""
+
+    prisoner_number: str
+    staff_id: str
+    staff_username: str
+    staff_name: str
+
+
+async def allocation_rows_by_prisoner_numbers(
+    *, session: AsyncSession, prisoner_numbers: Sequence[str]
+) -> dict[str, AllocationRow]:
+    """Like ``allocations_by_prisoner_numbers`` for readers: plain rows, no ORM objects to build and track."""
+    if not prisoner_numbers:
+        return {}
+    rows = await session.execute(
+        sql_select(col(CaseAllocation.prisoner_number), col(CaseAllocation.staff_id),
+                   col(CaseAllocation.staff_username), col(CaseAllocation.staff_name))
+        .where(col(CaseAllocation.prisoner_number).in_(list(prisoner_numbers)), _active()))
+    make = AllocationRow._make
+    return {row[0]: make(row) for row in rows}
 
 
 async def prisoner_numbers_allocated_to(*, session: AsyncSession, staff_id: str) -> list[str]:

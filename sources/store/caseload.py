@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlmodel import col
 
-from sources.store.enums import Pathway, PathwayStatusCode
+from sources.store.enums import COMPLETE_STATUSES, Pathway, PathwayStatusCode
 from sources.store.models import CaseAllocation, PathwayStatus, PrisonPopulation
 
 PP, PS, CA = PrisonPopulation, PathwayStatus, CaseAllocation
@@ -20,8 +20,13 @@ AnySelect = Select[*tuple[Any, ...]]
 
 
 class CaseloadSort(StrEnum):
+    """The caseload's sortable columns. The schema documents each one (schema/types/caseload_sort.py)."""
+
     NAME = "NAME"
     RELEASE_DATE = "RELEASE_DATE"
+    RELEASE_ELIGIBILITY = "RELEASE_ELIGIBILITY"
+    PATHWAY_PROGRESS = "PATHWAY_PROGRESS"
+    WORKER = "WORKER"
     LAST_UPDATED = "LAST_UPDATED"
 
 
@@ -60,19 +65,45 @@ async def caseload_page(*, session: AsyncSession, filters: CaseloadFilter, sort:
                PP.home_detention_curfew_eligibility_date, PP.parole_eligibility_date, PP.cell_location,
                CA.staff_id, CA.staff_name, CA.staff_username)
     query = _from(select(*(col(c) for c in columns)), filters)
-    if sort is CaseloadSort.LAST_UPDATED:
-        latest = (select(col(PS.prisoner_number), func.max(PS.updated_at).label("last_updated"))
-                  .where(col(PS.prisoner_number).in_(_prison_numbers(filters.prison_id)))
-                  .group_by(col(PS.prisoner_number)).subquery())
-        query = query.outerjoin(latest, latest.c.prisoner_number == PP.prisoner_number)
-        keys: list[Any] = [latest.c.last_updated]
-    elif sort is CaseloadSort.NAME:
-        keys = [PP.last_name, PP.first_name]
-    else:
-        keys = [PP.release_date]
+    query, keys = _sort_keys(query, sort, filters.prison_id)
     rows = await session.execute(query.order_by(*_order(keys, descending), col(PP.prisoner_number))
                                  .offset(offset).limit(limit))
     return [CaseloadRow(*row) for row in rows.all()]
+
+
+def _sort_keys(query: AnySelect, sort: CaseloadSort, prison_id: str) -> tuple[AnySelect, list[Any]]:
+    """The query, joined to what the sort needs, and the sort keys (the prisoner number breaks ties)."""
+    match sort:
+        case CaseloadSort.NAME:
+            return query, [PP.last_name, PP.first_name]
+        case CaseloadSort.RELEASE_ELIGIBILITY:
+            return query, [_earliest(PP.home_detention_curfew_eligibility_date, PP.parole_eligibility_date)]
+        case CaseloadSort.WORKER:
+            return query, [CA.staff_name, CA.staff_id]
+        case CaseloadSort.PATHWAY_PROGRESS:
+            complete = [code.value for code in COMPLETE_STATUSES]
+            progress = (select(col(PS.prisoner_number),
+                               func.sum(case((col(PS.status).in_(complete), 1), else_=0)).label("complete"),
+                               func.sum(case((col(PS.status) != PathwayStatusCode.NOT_STARTED.value, 1), else_=0))
+                               .label("started"))
+                        .where(col(PS.prisoner_number).in_(_prison_numbers(prison_id)))
+                        .group_by(col(PS.prisoner_number)).subquery())
+            query = query.outerjoin(progress, progress.c.prisoner_number == PP.prisoner_number)
+            # Nothing recorded is zero of seven, not unknown: it sorts with the zeros, never after them.
+            return query, [func.coalesce(progress.c.complete, 0), func.coalesce(progress.c.started, 0)]
+        case CaseloadSort.LAST_UPDATED:
+            latest = (select(col(PS.prisoner_number), func.max(PS.updated_at).label("last_updated"))
+                      .where(col(PS.prisoner_number).in_(_prison_numbers(prison_id)))
+                      .group_by(col(PS.prisoner_number)).subquery())
+            query = query.outerjoin(latest, latest.c.prisoner_number == PP.prisoner_number)
+            return query, [latest.c.last_updated]
+        case _:
+            return query, [PP.release_date]
+
+
+def _earliest(first: Any, second: Any) -> ColumnElement[date]:
+    """The earlier of two nullable dates, ignoring a null (SQLite's min() and Postgres's LEAST disagree on nulls)."""
+    return case((first.is_(None), second), (second.is_(None), first), (first <= second, first), else_=second)
 
 
 async def caseload_count(*, session: AsyncSession, filters: CaseloadFilter) -> int:

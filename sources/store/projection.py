@@ -136,8 +136,32 @@ def _row(prison_id: str, p: Prisoner, refreshed_at: datetime) -> dict[str, Any]:
     }
 
 
-async def prison_ids_with_projection(database: Database) -> list[str]:
-    """Every prison that has a projection, for a national view."""
+async def projection_states(database: Database) -> dict[str, ProjectionState]:
+    """Every prison's projection state, in one query."""
     async with database.session() as session:
-        rows = await session.execute(select(PrisonProjectionState.prison_id).order_by(PrisonProjectionState.prison_id))
-        return list(rows.scalars())
+        rows = await session.execute(select(PrisonProjectionState))
+        return {row.prison_id: ProjectionState(row.prison_id, row.refreshed_at, row.people) for row in rows.scalars()}
+
+
+async def ensure_projections(database: Database, nomis: NomisClient, prison_ids: Sequence[str], *,
+                             max_age: timedelta = PROJECTION_TTL, clock: Clock = utc_now,
+                             concurrency: int = 4) -> dict[str, ProjectionState]:
+    """Many prisons' projections (a national view): one read of their states, then only stale ones refreshed.
+
+    A prison whose refresh fails keeps its last copy, marked stale; one never read at all is left out, so
+    a national count is over the prisons it can vouch for, and the caller says which are missing.
+    """
+    states = await projection_states(database)
+    asked_at = clock()
+    gate = asyncio.Semaphore(concurrency)
+
+    async def refresh(prison_id: str) -> None:
+        async with gate:
+            try:
+                states[prison_id] = await ensure_projection(database, nomis, prison_id, max_age=max_age, clock=clock)
+            except UpstreamError:
+                states.pop(prison_id, None)
+
+    stale = [p for p in prison_ids if p not in states or not _fresh(states[p], asked_at, force=False, max_age=max_age)]
+    await asyncio.gather(*(refresh(p) for p in stale))
+    return {p: states[p] for p in prison_ids if p in states}

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
 from benchmarks.harness import Options, available, run
+from benchmarks.workloads import NATIONAL
+
+POSTGRES_URL = os.environ.get("PASSPORT_TEST_POSTGRES_URL")
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -14,7 +18,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     out = tmp_path_factory.mktemp("bench")
-    status = run(Options(people=300, requests=1, zero_latency_only=True, out=out))
+    status = run(Options(people=300, requests=1, zero_latency_only=True, out=out, postgres_url=POSTGRES_URL,
+                         national_people=600))
     for name in ("latest.json", "latest.md", "latest.svg"):
         assert (out / name).stat().st_size > 0, name
     assert (out / "latest.svg").read_text().startswith("<svg")
@@ -30,14 +35,26 @@ def rows(report: dict[str, object]) -> list[dict[str, object]]:
 def test_every_available_workload_is_reported_for_each_variant(report: dict[str, object]) -> None:
     seen = {(r["workload"], r["variant"]) for r in rows(report)}
     for workload in available():
+        if workload is NATIONAL and not POSTGRES_URL:
+            continue
         variants = ("floor", "gateway", "naive") if workload.floor else ("gateway", "naive")
         assert {(workload.key, v) for v in variants} <= seen
+    assert {"W1", "W2", "W3 cold", "W3 warm", "W4", "W5"} <= {key for key, _ in seen}
     assert report["status"] == 0, [r for r in rows(report) if r["failures"]]
-    assert "W5" in report["skipped"]  # type: ignore[operator]
+
+
+def test_the_national_phase_runs_on_postgres_or_says_why_not(report: dict[str, object]) -> None:
+    national = [r for r in rows(report) if r["workload"] == "W4 national"]
+    if POSTGRES_URL:
+        assert {r["variant"] for r in national} == {"floor", "gateway", "naive"}
+        assert all(r["matches_floor"] for r in national if r["variant"] != "floor")
+    else:
+        assert not national
+        assert "Postgres" in report["skipped"]["W4 national"]  # type: ignore[index]
 
 
 def test_ratios_to_the_floor_are_present_and_positive(report: dict[str, object]) -> None:
-    with_floor = [r for r in rows(report) if r["workload"] in {"W2", "W3 cold", "W3 warm"}]
+    with_floor = [r for r in rows(report) if r["workload"] in {"W1", "W2", "W3 cold", "W3 warm", "W4"}]
     assert with_floor
     for row in with_floor:
         ratio = row["ratio_to_floor"]

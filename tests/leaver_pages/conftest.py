@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from starlette.applications import Starlette
 
 from fixtures.idp import one_login
 from fixtures.idp.personas import DEMO_LEAVER, LeaverIdentity
@@ -21,12 +22,18 @@ BASE = "/plan-your-future"
 
 
 @pytest.fixture
-async def pages(seeded: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def app_and_pages(seeded: Settings) -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
+    """The running app (for its sources and cache) and a client of it."""
     app = create_app(seeded)
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
-            yield http
+            yield app, http
+
+
+@pytest.fixture
+def pages(app_and_pages: tuple[Starlette, httpx.AsyncClient]) -> httpx.AsyncClient:
+    return app_and_pages[1]
 
 
 @pytest.fixture

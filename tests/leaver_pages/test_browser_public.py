@@ -45,6 +45,8 @@ async def test_welsh_is_remembered_from_page_to_page(stack, tmp_path):
             await check_page(page, "start-welsh")
             await page.get_by_role("link", name="Arian, cyfrifon banc a dogfennau adnabod").click()
             assert "Adolygwyd y dudalen hon ddiwethaf" in await page.locator("main").inner_text()
-            await page.goto(f"{base}/plan-your-future/support/health")
-            assert "Nid yw'r dudalen hon ar gael yn Gymraeg eto" in await page.locator("#not-translated").inner_text()
-            await check_page(page, "support-untranslated-welsh")
+            await page.goto(f"{base}/plan-your-future/support/health?area=yorkshire")
+            assert await page.locator("h1").inner_text() == "Iechyd, meddygon teulu ac iechyd meddwl"
+            assert "Yn Swydd Efrog" in await page.locator("main").inner_text()
+            assert await page.locator("#not-translated").count() == 0
+            await check_page(page, "support-health-welsh")

@@ -170,3 +170,38 @@ async def test_welsh_signed_in_pages(stack, population, tmp_path):
             await page.goto(f"{base}/plan-your-future/appointments")
             assert await page.locator("#upcoming").inner_text() == "Apwyntiadau i ddod"
             await check_page(page, "appointments-welsh")
+            for path, name in (("licence-conditions", "licence"), ("to-do", "todos"), ("profile", "profile")):
+                await page.goto(f"{base}/plan-your-future/{path}")
+                assert await page.locator("html").get_attribute("lang") == "cy"
+                await check_page(page, f"{name}-welsh")
+            assert "Manylion cyswllt" in await page.locator("main").inner_text()
+
+
+async def test_idle_warning_two_minutes_before_sign_out(stack, population, tmp_path):
+    """With the page's clock run on, the warning appears and takes focus at 18 minutes, and at 20 the person
+    lands on the kind "signed out" page; "Stay signed in" before then keeps them on the page."""
+    settings = await seeded_live(stack, population, tmp_path)
+    async with chromium() as page:
+        with live_gateway(settings) as base:
+            await page.clock.install()
+            await sign_in_as(page, base, DEMO_LEAVER.subject)
+            await page.goto(f"{base}/plan-your-future/overview")
+            warning = page.locator("#timeout-warning")
+            assert await warning.is_hidden()
+
+            await page.clock.run_for("17:50")
+            assert await warning.is_hidden()
+            await page.clock.run_for("00:20")
+            assert await warning.is_visible()
+            assert await page.evaluate("document.activeElement.id") == "timeout-warning"
+            assert "sign you out in 2 minutes" in await warning.inner_text()
+            await check_page(page, "idle-warning")
+
+            await page.locator("#timeout-warning").get_by_role("link", name="Stay signed in").click()
+            await page.wait_for_load_state()
+            assert page.url.endswith("/plan-your-future/overview")
+            assert await page.locator("#timeout-warning").is_hidden()
+
+            await page.clock.run_for("20:01")
+            await page.wait_for_url(re.compile(r"/plan-your-future/signed-out\?timeout=1$"))
+            assert "did nothing for 20 minutes" in await page.locator("#signed-out-reason").inner_text()

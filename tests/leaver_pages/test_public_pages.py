@@ -41,8 +41,25 @@ async def test_welsh_is_chosen_by_query_and_remembered(pages):
     assert "Adolygwyd y dudalen hon ddiwethaf ar 14 Medi 2026." in first.text
 
     again = await pages.get(f"{BASE}/support/health")
-    assert "Nid yw'r dudalen hon ar gael yn Gymraeg eto" in html.unescape(again.text)
-    assert '<html lang="cy"' in again.text
+    assert '<html lang="cy"' in again.text and "Iechyd, meddygon teulu ac iechyd meddwl" in again.text
+    assert 'id="not-translated"' not in again.text
+
+    found = await pages.get(f"{BASE}/search", params={"q": "meddyg teulu"})
+    assert f'href="{BASE}/support/health"' in found.text
+
+
+async def test_every_support_page_is_in_welsh_with_its_local_help(pages):
+    for english in content.pages("en"):
+        for area in [None, *english.areas]:
+            reply = await pages.get(f"{BASE}/support/{english.slug}", params={"lang": "cy"} | (
+                {"area": area} if area else {}))
+            text = html.unescape(reply.text)
+            welsh = content.page(english.slug, "cy")
+            assert reply.status_code == 200 and welsh is not None
+            assert welsh.title in text and english.title not in text, english.slug
+            assert 'id="not-translated"' not in text, english.slug
+            if area:
+                assert "Nid oes gennym wybodaeth ychwanegol" not in text, (english.slug, area)
 
 
 async def test_a_missing_page_is_a_friendly_404(pages):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import datetime, timedelta
 
+import httpx
 from icalendar import Calendar
 
 from fixtures.stubs.base import Faults, state_of
-from gateway.leaver.dates import long_date
+from gateway.leaver.dates import LONDON, long_date, time_of_day
 from tests.leaver_pages.conftest import BASE, form_token, sign_in
 
 
@@ -27,6 +29,27 @@ async def test_overview_shows_next_appointment_licence_end_and_practitioner(page
     assert f"Your probation practitioner: {demo_leaver.com.forename}" in text
     assert "Your licence conditions have changed" in text  # never confirmed yet
     assert 'id="support-links"' in reply.text
+
+
+async def test_the_overview_alerts_to_an_appointment_today_or_tomorrow(pages, stack, demo_leaver):
+    """Booked in the appointments system (its real create call) two minutes from now, so it is the next one."""
+    now = datetime.now(LONDON)
+    soon = (now + timedelta(minutes=2)).replace(second=0, microsecond=0)
+    stub = state_of(stack.apps["appointments"])
+    async with httpx.AsyncClient() as http:
+        booked = await http.post(f"{stack.urls['appointments']}/appointments/{demo_leaver.crn}", json={
+            "type": "COAP", "dateTime": soon.isoformat(), "duration": "PT30M"})
+    assert booked.status_code == 201
+    try:
+        await sign_in(pages)
+        text = text_of(await pages.get(f"{BASE}/overview"))
+        welsh = text_of(await pages.get(f"{BASE}/overview?lang=cy"))
+    finally:
+        stub.written["appointments"] = [a for a in stub.written["appointments"] if a["id"] != booked.json()["id"]]
+
+    day, diwrnod = ("today", "heddiw") if soon.date() == now.date() else ("tomorrow", "yfory")
+    assert f"You have an appointment {day} at {time_of_day(soon)}" in text
+    assert f"Mae gennych apwyntiad {diwrnod} am {time_of_day(soon)}" in welsh
 
 
 async def test_appointments_list_details_and_download_as_icalendar(pages, demo_leaver):
@@ -119,10 +142,25 @@ async def test_a_to_do_form_from_another_site_is_refused(pages):
 
 async def test_profile_shows_the_details_held_and_how_to_change_them(pages, demo_leaver):
     await sign_in(pages)
-    text = text_of(await pages.get(f"{BASE}/profile"))
+    reply = await pages.get(f"{BASE}/profile")
+    text = text_of(reply)
     assert f"{demo_leaver.first_name} {demo_leaver.last_name}" in text
     assert demo_leaver.prisoner_number in text
-    assert "Tell your probation practitioner" in text
+    contact = demo_leaver.contact
+    for key, label, value in (("telephone", "Phone", contact.telephone), ("mobile", "Mobile", contact.mobile),
+                              ("email", "Email", contact.email)):
+        row = re.search(rf'id="contact-{key}">(.*?)</div>', reply.text, re.S)
+        assert row is not None and label in row.group(1)
+        assert (value or "Not held") in html.unescape(row.group(1))
+    address = re.search(r'id="contact-address">(.*?)</div>', reply.text, re.S)
+    assert address is not None and contact.address.postcode in address.group(1)
+    assert contact.address.street_name in html.unescape(address.group(1))
+    assert "Tell your probation practitioner if any of these details are wrong or change" in text
+    assert "You cannot change them here" in text
+
+    welsh = text_of(await pages.get(f"{BASE}/profile?lang=cy"))
+    assert "Manylion cyswllt" in welsh and "Dywedwch wrth eich ymarferydd prawf" in welsh
+    assert contact.address.postcode in welsh
 
 
 async def test_when_appointments_are_down_the_page_says_so_and_the_licence_still_shows(pages, stack, demo_leaver):

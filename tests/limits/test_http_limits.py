@@ -99,6 +99,18 @@ async def test_a_huge_list_is_refused_before_any_upstream_call(client, tokens):
     assert response.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
 
 
+def test_a_number_past_64_bits_in_a_response_is_still_encoded():
+    # A refusal names the cost, which crafted variables can push past any 64-bit integer; orjson cannot
+    # write that, so the view falls back to the standard library rather than failing the response.
+    from gateway.graphql_view import GatewayGraphQL
+    from schema.audiences import AudienceSchemas
+
+    view = GatewayGraphQL(AudienceSchemas.build(build_schema()))
+    body = {"errors": [{"message": "too costly", "extensions": {"code": "QUERY_TOO_COMPLEX", "cost": 2**70}}]}
+    assert json.loads(view.encode_json(body)) == body
+    assert json.loads(view.encode_json({"data": {"n": 1}})) == {"data": {"n": 1}}
+
+
 # Introspection and suggestions: the production decision, through ``schema.execute``.
 CLOSED = build_schema(limits=GraphQLLimits(open_introspection=False))
 OPEN = build_schema(limits=GraphQLLimits(open_introspection=True))

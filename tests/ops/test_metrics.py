@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from prometheus_client import generate_latest
+from prometheus_client.parser import text_string_to_metric_families
 
 from fixtures.population import Population
 from fixtures.stubs.base import Faults, state_of
 from fixtures.stubs.runner import AppStack
 from gateway.metrics import MAX_OPERATIONS, GatewayMetrics
+from sources.cache import MAPPA, MemoryCache, get_or_load, ttl_for
+from sources.errors import UpstreamUnavailable
 from tests.ops.conftest import Gateway, sample
 
 
@@ -102,3 +106,44 @@ def test_client_chosen_operation_names_cannot_grow_the_series_without_bound():
     assert len(labels) == MAX_OPERATIONS + 1
     assert "other" in labels
     assert metrics.operation_label("Op0") == "Op0"  # names seen before the cap keep their series
+
+
+async def test_the_ndelius_cache_shows_a_miss_then_a_hit(gateway: Gateway, tokens, population):
+    number = someone_in_moorland(population)
+    async with gateway() as running:
+        first = await running.ask(tokens["prison-staff"], number)
+        after_first = await running.metrics()
+        second = await running.ask(tokens["prison-staff"], number)
+        after_second = await running.metrics()
+
+    assert first["data"] == second["data"]
+    assert sample(after_first, "gateway_cache_requests_total", cache="crn", outcome="miss") == 1
+    assert sample(after_first, "gateway_cache_requests_total", cache="crn", outcome="hit") == 0
+    assert sample(after_second, "gateway_cache_requests_total", cache="crn", outcome="miss") == 1
+    assert sample(after_second, "gateway_cache_requests_total", cache="crn", outcome="hit") == 1
+
+
+async def test_a_stale_copy_served_in_an_outage_is_counted_as_stale():
+    now = [0.0]
+    cache = MemoryCache(clock=lambda: now[0])
+    metrics = GatewayMetrics()
+    cache.on_lookup = metrics.observe_cache_lookup
+
+    async def answer() -> str:
+        return "N54"
+
+    async def outage() -> str:
+        raise UpstreamUnavailable("delius", "unavailable: HTTP 503")
+
+    await get_or_load(cache, MAPPA, "X123456", answer, dump=str, restore=str)
+    now[0] += ttl_for(MAPPA) + 1
+    value, stale = await get_or_load(cache, MAPPA, "X123456", outage, dump=str, restore=str)
+    with pytest.raises(UpstreamUnavailable):
+        await get_or_load(cache, MAPPA, "X999999", outage, dump=str, restore=str)
+
+    assert (value, stale) == ("N54", True)
+    samples = {(s.name, frozenset(s.labels.items())): s.value for family in
+               text_string_to_metric_families(generate_latest(metrics.registry).decode()) for s in family.samples}
+    assert sample(samples, "gateway_cache_requests_total", cache=MAPPA, outcome="miss") == 2
+    assert sample(samples, "gateway_cache_requests_total", cache=MAPPA, outcome="stale") == 1
+    assert sample(samples, "gateway_cache_requests_total", cache=MAPPA, outcome="hit") == 0

@@ -21,7 +21,7 @@ from gateway.app import create_app
 from tests.conftest import settings_for
 from tests.support.databases import DATABASE_PARAMS, prepare_database
 
-PERSONAS = ("prison-staff", "probation-staff", "prison-leader", "admin", "integrator", "leaver")
+PERSONAS = ("prison-staff", "probation-staff", "prison-leader", "national-leader", "admin", "integrator", "leaver")
 
 
 def principal_of(persona: str) -> Principal:
@@ -54,6 +54,7 @@ def subjects(population: Population) -> dict[str, dict[str, tuple[Any, Any]]]:
     person = {"prison-staff": (mdi, lei), "prison-leader": (mdi, lei), "admin": (mdi, lei),
               "probation-staff": (mdi, wwi), "integrator": (mdi, SKIP), "leaver": (me, mdi)}
     prison = {"prison-staff": ("MDI", "LEI"), "prison-leader": ("MDI", "LEI"), "admin": ("MDI", "LEI"),
+              "national-leader": (SKIP, "MDI"),
               "integrator": ("MDI", SKIP)}
     own = {persona: (SKIP, None) for persona in PERSONAS} | {"leaver": (None, SKIP)}  # `me`: null for others
     return {"person": person, "prison": prison, "me": own, "myPlan": own}

@@ -1,8 +1,12 @@
-"""The caseload: filters and sort in the URL, pages of 20, and the back button."""
+"""The caseload: filters and every sortable column in the URL, pages of 20, and the back button."""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 from tests.staff_app.conftest import check_page, settled, sign_in
+from tests.staff_app.data import ALICE, BOB, assign_workers
 
 
 async def names(page) -> list[str]:
@@ -70,3 +74,71 @@ async def test_a_friday_release_is_flagged(page, base, population):
         await settled(page)
         row = page.locator(f'tr[data-prisoner-number="{person.prisoner_number}"]')
         assert await row.get_by_text("Friday release").count() == flagged
+
+
+def due_within_12_weeks(population) -> list[str]:
+    from datetime import date, timedelta
+    today = date.today()
+    return sorted(p.prisoner_number for p in population.by_prison["MDI"]
+                  if p.release_date and today + timedelta(days=2) <= p.release_date < today + timedelta(days=80))
+
+
+async def column(page, n: int) -> list[str]:
+    return await page.locator(f"#caseload tbody tr td:nth-child({n})").all_inner_texts()
+
+
+async def sort_by(page, label: str, url: str) -> None:
+    """Sort with the keyboard alone: focus the column's button and press Enter."""
+    await page.get_by_role("button", name=re.compile(f"^{label}")).focus()
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(url)
+    await settled(page)
+
+
+async def aria_sorts(page) -> dict[str, str]:
+    headers = page.locator("#caseload thead th:has(button)")
+    return {await h.locator("button").get_attribute("data-sort"): await h.get_attribute("aria-sort")
+            for h in await headers.all()}
+
+
+async def test_release_eligibility_pathways_and_worker_columns_sort(page, base, staff_settings, population):
+    soon = due_within_12_weeks(population)
+    await assign_workers(staff_settings, {ALICE: soon[:3], BOB: soon[3:5]})
+    await sign_in(page, base)
+    await page.goto(f"{base}/staff/caseload?window=12")
+    await settled(page)
+
+    await sort_by(page, "Release eligibility", "**/staff/caseload?window=12&sort=RELEASE_ELIGIBILITY")
+    assert await aria_sorts(page) == {"NAME": "none", "RELEASE_DATE": "none", "RELEASE_ELIGIBILITY": "ascending",
+                                      "PATHWAY_PROGRESS": "none", "WORKER": "none", "LAST_UPDATED": "none"}
+    dates = [datetime.strptime(text, "%d %B %Y").date() for text in await column(page, 4)]
+    assert dates == sorted(dates)
+
+    await sort_by(page, "Pathways", "**/staff/caseload?window=12&sort=PATHWAY_PROGRESS")
+    complete = [int(text.split(" of 7")[0]) for text in await column(page, 5)]
+    assert complete == sorted(complete) and complete[0] == 0
+    await sort_by(page, "Pathways", "**/staff/caseload?window=12&sort=PATHWAY_PROGRESS&order=desc")
+    assert (await aria_sorts(page))["PATHWAY_PROGRESS"] == "descending"
+    complete = [int(text.split(" of 7")[0]) for text in await column(page, 5)]
+    assert complete == sorted(complete, reverse=True) and complete[0] > complete[-1]
+
+    await sort_by(page, "Worker", "**/staff/caseload?window=12&sort=WORKER")
+    assert (await column(page, 6))[:6] == ["Alice Smith"] * 3 + ["Bob Jones"] * 2 + ["Unassigned"]
+    await check_page(page, "caseload-by-worker")
+    await sort_by(page, "Worker", "**/staff/caseload?window=12&sort=WORKER&order=desc")
+    assert (await column(page, 6))[:6] == ["Bob Jones"] * 2 + ["Alice Smith"] * 3 + ["Unassigned"]
+
+
+async def test_the_worker_filter_lists_each_worker_with_their_load(page, base, staff_settings, population):
+    soon = due_within_12_weeks(population)
+    await assign_workers(staff_settings, {ALICE: soon[:3], BOB: soon[3:5]})
+    await sign_in(page, base)
+    options = await page.get_by_label("Worker").locator("option").all_inner_texts()
+    assert options == ["Anyone", "Unassigned", "Alice Smith (3 assigned)", "Bob Jones (2 assigned)"]
+
+    await page.get_by_label("Worker").select_option(label="Bob Jones (2 assigned)")
+    await page.get_by_role("button", name="Apply filters").click()
+    await page.wait_for_url(f"**/staff/caseload?worker={BOB.staff_id}")
+    await settled(page)
+    assert sorted(await page.locator("#caseload tbody tr").evaluate_all(
+        "rows => rows.map(r => r.dataset.prisonerNumber)")) == soon[3:5]

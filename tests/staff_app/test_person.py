@@ -1,10 +1,13 @@
-"""Open a person, update a pathway status, and resolve a conflicting edit."""
+"""Open a person, update a pathway status, resolve a conflicting edit, and page through case notes."""
 
 from __future__ import annotations
 
 import httpx
 
+from fixtures.seed import demo_statuses
+from tests.caseload.conftest import PATHWAYS
 from tests.staff_app.conftest import check_page, heading, settled, sign_in
+from tests.staff_app.data import add_case_notes
 from tests.test_person_slice import complete_case
 
 SET_STATUS = """
@@ -83,3 +86,39 @@ async def test_update_a_status_and_resolve_a_conflicting_edit(page, base, popula
     await settled(page)
     assert "Referred to the local authority housing team." in await page.locator("#case-notes").inner_text()
     assert "notes=ACCOMMODATION" in page.url
+
+
+async def test_case_notes_page_with_show_more_keeping_the_pathway_filter(page, base, staff_settings, population):
+    person = population.by_prison["MDI"][3]
+    number = person.prisoner_number
+    newest_first = await add_case_notes(staff_settings, number, "ACCOMMODATION", 25)
+    seeded = {(n, p) for n, p, _ in demo_statuses(population)}
+    total = 25 + ((number, "ACCOMMODATION") in seeded)
+    await sign_in(page, base)
+    await page.goto(f"{base}/staff/people/{number}?notes=ACCOMMODATION")
+    await settled(page)
+    notes = page.locator("#case-note-list > li")
+    shown = page.locator("#case-notes-shown")
+    assert await shown.inner_text() == f"Showing 20 of {total} case notes"
+    texts = await notes.locator("p.govuk-body").all_inner_texts()
+    mine = [t for t in texts if t.startswith("Progress check")]  # a seeded note may be as recent as ours
+    assert len(texts) == 20 and mine == newest_first[:len(mine)] and len(mine) >= 19
+
+    more = page.get_by_role("button", name="Show more case notes")
+    await more.focus()
+    await page.keyboard.press("Enter")
+    await page.get_by_text(f"Showing {total} of {total} case notes").wait_for()
+    texts = await notes.locator("p.govuk-body").all_inner_texts()
+    assert [t for t in texts if t.startswith("Progress check")] == newest_first and len(texts) == total
+    assert all(line.startswith("Accommodation:") for line in await notes.locator("p.govuk-body-s").all_inner_texts())
+    assert await more.count() == 0  # nothing more to show
+    assert await notes.nth(20).evaluate("el => el === document.activeElement")  # focus on the first new note
+    await check_page(page, "case-notes-paged")
+
+    await page.get_by_label("Case notes for").select_option("")
+    await page.get_by_role("button", name="Show case notes").click()
+    await page.wait_for_url(f"**/staff/people/{number}")
+    await settled(page)
+    every = total + sum(1 for p in PATHWAYS if p != "ACCOMMODATION" and (number, p) in seeded)
+    assert await shown.inner_text() == f"Showing 20 of {every} case notes"
+    assert await more.count() == 1

@@ -1,13 +1,33 @@
-// Assign a resettlement worker to one or many people, showing how many each worker already has.
+// Assign a resettlement worker to one or many people. Every worker the prison's allocations know is listed
+// with how many people they already have, so the choice can follow capacity.
 import { currentSession, prisonId, run } from './api.js';
-import { errorSummary, field, h, heading, link } from './dom.js';
+import { append, errorSummary, field, h, heading, link } from './dom.js';
 import { navigate } from './app.js';
 
 const NUMBER = /^[A-Z]\d{4}[A-Z]{2}$/;
 
-async function load(staffId) {
-  const { data } = await run('WorkerLoad', { prisonId: prisonId(), staffId });
-  return data && data.prison && data.prison.caseload ? data.prison.caseload.totalCount : null;
+// The prison's workers with their load, or null when they could not be read (the form still works).
+async function workers() {
+  const { data } = await run('WorkerLoad', { prisonId: prisonId() });
+  return data && data.prison && data.prison.workers ? data.prison.workers : null;
+}
+
+function load(n) { return `Assigned ${n} ${n === 1 ? 'person' : 'people'} now`; }
+
+function radio(id, value, label, hint) {
+  return h('div', { class: 'govuk-radios__item' },
+    h('input', { class: 'govuk-radios__input', type: 'radio', name: 'who', id, value,
+      'aria-describedby': hint ? `${id}-hint` : null }),
+    h('label', { class: 'govuk-label govuk-radios__label', for: id }, label),
+    hint ? h('div', { class: 'govuk-hint govuk-radios__hint', id: `${id}-hint` }, hint) : null);
+}
+
+function otherWorkerFields() {
+  return h('div', { class: 'govuk-inset-text', id: 'other-worker' },
+    h('p', { class: 'govuk-body' }, 'For a worker not listed above:'),
+    field('worker-staff-id', 'Their staff id', h('input', { class: 'govuk-input govuk-input--width-10', id: 'worker-staff-id', name: 'staffId' })),
+    field('worker-name', 'Their name', h('input', { class: 'govuk-input govuk-input--width-20', id: 'worker-name', name: 'name' })),
+    field('worker-username', 'Their username', h('input', { class: 'govuk-input govuk-input--width-20', id: 'worker-username', name: 'username' })));
 }
 
 export async function assignPage(container) {
@@ -16,23 +36,32 @@ export async function assignPage(container) {
   const backTo = (params.get('back') || '').startsWith('/staff/') ? params.get('back') : '/staff/caseload';
   const session = currentSession();
   const me = { staffId: session.username, name: session.name, username: session.username };
-  const mine = await load(me.staffId);
   const backLink = h('p', { class: 'govuk-body' }, link(backTo, 'Back', { class: 'govuk-back-link' }));
   if (!people.length) {
     container.append(backLink, ...heading('Assign a worker'), h('p', { class: 'govuk-body' }, 'Choose people on the caseload first.'));
     return;
   }
-  const otherLoad = h('p', { class: 'govuk-body-s', role: 'status', id: 'other-load' });
+  const known = await workers();
+  const mine = known ? (known.find((w) => w.staffId === me.staffId) || { assignedCount: 0 }).assignedCount : null;
+  const others = (known || []).filter((w) => w.staffId !== me.staffId);
+  const chosenWorker = new Map(others.map((w, i) => [`worker-${i}`, w]));
+
   const form = h('form', { novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
     const v = new FormData(form);
-    const worker = v.get('who') === 'me' ? me : { staffId: String(v.get('staffId') || '').trim(),
-      name: String(v.get('name') || '').trim(), username: String(v.get('username') || '').trim() };
-    if (v.get('who') === 'other' && (!worker.staffId || !worker.name || !worker.username)) {
-      showProblem(['Enter the worker\'s staff id, name and username']); return;
+    const who = String(v.get('who') || '');
+    let worker = who === 'me' ? me : chosenWorker.get(who);
+    if (!who) { showProblem(['Choose who will be their resettlement worker']); return; }
+    if (who === 'other') {
+      worker = { staffId: String(v.get('staffId') || '').trim(), name: String(v.get('name') || '').trim(),
+        username: String(v.get('username') || '').trim() };
+      if (!worker.staffId || !worker.name || !worker.username) {
+        showProblem(['Enter the worker\'s staff id, name and username']); return;
+      }
     }
-    const action = v.get('who') === 'nobody' ? run('UnassignWorker', { prisonerNumbers: people })
-      : run('AssignWorker', { prisonerNumbers: people, worker });
+    const action = who === 'nobody' ? run('UnassignWorker', { prisonerNumbers: people })
+      : run('AssignWorker', { prisonerNumbers: people,
+        worker: { staffId: worker.staffId, name: worker.name, username: worker.username } });
     const { data, errors } = await action;
     if (errors.length || !data) { showProblem(errors.map((e) => e.message)); return; }
     const url = new URL(backTo, window.location.href);
@@ -44,25 +73,21 @@ export async function assignPage(container) {
     const box = errorSummary('There is a problem', items);
     form.prepend(box); box.focus();
   }
-  const radio = (value, label, hint, checked) => h('div', { class: 'govuk-radios__item' },
-    h('input', { class: 'govuk-radios__input', type: 'radio', name: 'who', id: `who-${value}`, value, checked }),
-    h('label', { class: 'govuk-label govuk-radios__label', for: `who-${value}` }, label),
-    hint ? h('div', { class: 'govuk-hint govuk-radios__hint', id: `who-${value}-hint` }, hint) : null);
-  form.append(
-    h('div', { class: 'govuk-form-group' }, h('fieldset', { class: 'govuk-fieldset' },
+  const radios = h('div', { class: 'govuk-radios', 'data-module': 'govuk-radios' },
+    radio('who-me', 'me', `Me (${me.name})`, mine === null ? null : load(mine)),
+    others.map((w, i) => radio(`who-worker-${i}`, `worker-${i}`, w.name, load(w.assignedCount))),
+    radio('who-other', 'other', 'Another worker', null),
+    h('div', { class: 'govuk-radios__divider' }, 'or'),
+    radio('who-nobody', 'nobody', 'Nobody: unassign them', null));
+  radios.querySelector('#who-me').checked = true;
+  append(form, [
+    known === null ? h('div', { class: 'govuk-inset-text' }, 'The list of workers could not be loaded. You can still assign yourself or enter a worker.') : null,
+    h('div', { class: 'govuk-form-group' }, h('fieldset', { class: 'govuk-fieldset', id: 'workers' },
       h('legend', { class: 'govuk-fieldset__legend govuk-fieldset__legend--m' }, 'Who will be their resettlement worker?'),
-      h('div', { class: 'govuk-radios' },
-        radio('me', `Me (${me.name})`, mine === null ? null : `Already assigned ${mine} ${mine === 1 ? 'person' : 'people'}`, true),
-        radio('other', 'Another worker', null, false),
-        radio('nobody', 'Nobody: unassign them', null, false)))),
-    h('div', { class: 'govuk-inset-text' },
-      field('worker-staff-id', 'Staff id of another worker', h('input', { class: 'govuk-input govuk-input--width-10', id: 'worker-staff-id', name: 'staffId',
-        onchange: async (e) => { const n = e.target.value.trim() ? await load(e.target.value.trim()) : null;
-          otherLoad.textContent = n === null ? '' : `This worker is already assigned ${n} ${n === 1 ? 'person' : 'people'}.`; } })),
-      otherLoad,
-      field('worker-name', 'Their name', h('input', { class: 'govuk-input govuk-input--width-20', id: 'worker-name', name: 'name' })),
-      field('worker-username', 'Their username', h('input', { class: 'govuk-input govuk-input--width-20', id: 'worker-username', name: 'username' }))),
-    h('button', { type: 'submit', class: 'govuk-button', id: 'assign-submit' }, 'Save'));
+      h('div', { class: 'govuk-hint' }, 'Each worker shows how many people in this prison they are assigned now.'),
+      radios)),
+    otherWorkerFields(),
+    h('button', { type: 'submit', class: 'govuk-button', id: 'assign-submit' }, 'Save')]);
   container.append(backLink, ...heading(people.length === 1 ? 'Assign a worker' : `Assign a worker to ${people.length} people`),
     h('p', { class: 'govuk-body' }, `People: ${people.join(', ')}`), form);
 }

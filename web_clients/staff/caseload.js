@@ -5,7 +5,7 @@ import { navigate } from './app.js';
 
 export const PAGE_SIZE = 20;
 const WINDOWS = { '12': 84, '24': 168, future: 3650, all: null };
-const SORTS = ['NAME', 'RELEASE_DATE', 'LAST_UPDATED'];
+const SORTS = ['NAME', 'RELEASE_DATE', 'RELEASE_ELIGIBILITY', 'PATHWAY_PROGRESS', 'WORKER', 'LAST_UPDATED'];
 const COMPLETE = new Set(['SUPPORT_NOT_REQUIRED', 'SUPPORT_DECLINED', 'DONE']);
 
 // The caseload's cursors point at an offset; page N starts after the (N-1)*20th person.
@@ -51,7 +51,7 @@ export async function caseloadPage(container) {
   const { data, errors } = await run('Caseload', variables(f));
   const prison = data && data.prison;
   container.append(...heading('Caseload', prison ? `Prison ${prison.id}` : null));
-  container.append(filtersForm(f));
+  container.append(filtersForm(f, (prison && prison.workers) || []));
   if (!prison || !prison.caseload) {
     container.append(h('div', { class: 'govuk-inset-text' }, errors.length
       ? `The caseload could not be loaded: ${errors[0].message}` : 'You have no prison in your caseload.'));
@@ -79,7 +79,15 @@ export async function caseloadPage(container) {
   container.append(form, pagination(f, pages));
 }
 
-function filtersForm(f) {
+// Everyone the prison's allocations know, with their load, so a view of one worker's people is a pick away.
+function workerOptions(f, workers) {
+  const options = [['', 'Anyone'], ['unassigned', 'Unassigned'],
+    ...workers.map((w) => [w.staffId, `${w.name} (${w.assignedCount} assigned)`])];
+  if (f.worker && !options.some(([value]) => value === f.worker)) options.push([f.worker, `Staff ${f.worker}`]);
+  return options;
+}
+
+function filtersForm(f, workers) {
   const form = h('form', { class: 'staff-filters', method: 'get', action: '/staff/caseload', role: 'search',
     'aria-label': 'Filter the caseload',
     onsubmit: (event) => {
@@ -97,9 +105,7 @@ function filtersForm(f) {
       [['', 'Any pathway'], ...PATHWAYS.map((p) => [p, words(p)])], f.pathway)),
     field('filter-status', 'Status', select('filter-status', 'status',
       [['', 'Any status'], ...STATUSES.map((s) => [s, words(s)])], f.status)),
-    field('filter-worker', 'Worker', select('filter-worker', 'worker',
-      [['', 'Anyone'], ['unassigned', 'Unassigned'],
-        ...(f.worker && f.worker !== 'unassigned' ? [[f.worker, `Staff ${f.worker}`]] : [])], f.worker)),
+    field('filter-worker', 'Worker', select('filter-worker', 'worker', workerOptions(f, workers), f.worker)),
     h('div', { class: 'govuk-form-group' },
       h('button', { type: 'submit', class: 'govuk-button' }, 'Apply filters'), ' ',
       link('/staff/caseload', 'Clear filters', { class: 'govuk-link govuk-body' })),
@@ -107,13 +113,14 @@ function filtersForm(f) {
   return form;
 }
 
-function sortHeader(f, sort, label) {
+function sortHeader(f, sort, label, how = null) {
   const active = f.sort === sort;
   const next = active && f.order === 'asc' ? 'desc' : 'asc';
   return h('th', { scope: 'col', class: 'govuk-table__header',
     'aria-sort': active ? (f.order === 'asc' ? 'ascending' : 'descending') : 'none' },
   h('button', { type: 'button', class: 'staff-sort', 'data-sort': sort,
-    onclick: () => navigate(caseloadHref(f, { sort, order: next, page: 1 })) }, label));
+    onclick: () => navigate(caseloadHref(f, { sort, order: next, page: 1 })) }, label,
+    how ? h('span', { class: 'govuk-visually-hidden' }, ` (sort ${how})`) : null));
 }
 
 function table(f, people) {
@@ -125,7 +132,8 @@ function table(f, people) {
       h('thead', { class: 'govuk-table__head' }, h('tr', { class: 'govuk-table__row' },
         th(h('span', { class: 'govuk-visually-hidden' }, 'Select')),
         sortHeader(f, 'NAME', 'Name'), sortHeader(f, 'RELEASE_DATE', 'Release date'),
-        th('Release eligibility'), th('Pathways'), th('Worker'), sortHeader(f, 'LAST_UPDATED', 'Last updated'))),
+        sortHeader(f, 'RELEASE_ELIGIBILITY', 'Release eligibility'), sortHeader(f, 'PATHWAY_PROGRESS', 'Pathways', 'by how many are complete'),
+        sortHeader(f, 'WORKER', 'Worker'), sortHeader(f, 'LAST_UPDATED', 'Last updated'))),
       h('tbody', { class: 'govuk-table__body' }, people.map((p) => {
         const name = `${p.lastName}, ${p.firstName}`;
         const days = daysUntil(p.releaseDate);

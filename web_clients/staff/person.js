@@ -108,11 +108,34 @@ async function caseNotes(number, chosen) {
   h('div', { class: 'govuk-form-group' }, h('label', { class: 'govuk-label', for: 'notes-pathway' }, 'Case notes for'),
     select('notes-pathway', 'notes', [['', 'All pathways'], ...PATHWAYS.map((p) => [p, words(p)])], pathway || '')),
   h('div', { class: 'govuk-form-group' }, h('button', { type: 'submit', class: 'govuk-button govuk-button--secondary' }, 'Show case notes')));
-  const notes = page.notes.length ? h('ul', { class: 'govuk-list' }, page.notes.map((n) => h('li', { class: 'govuk-!-margin-bottom-4' },
+  const noteItem = (n) => h('li', { class: 'govuk-!-margin-bottom-4', 'data-note-id': n.id, tabindex: '-1' },
     h('p', { class: 'govuk-body-s govuk-!-margin-bottom-1' }, `${words(n.pathway)}: ${words(n.status)}. ${formatDateTime(n.createdAt)} by ${n.createdBy}`),
-    h('p', { class: 'govuk-body' }, n.text))))
-    : h('p', { class: 'govuk-body' }, 'No case notes.');
-  return [form, h('p', { class: 'govuk-body-s' }, `${page.totalCount} case note${page.totalCount === 1 ? '' : 's'}`), notes];
+    h('p', { class: 'govuk-body' }, n.text));
+  if (!page.notes.length) return [form, h('p', { class: 'govuk-body' }, 'No case notes.')];
+  const list = h('ul', { class: 'govuk-list', id: 'case-note-list' }, page.notes.map(noteItem));
+  const shown = h('p', { class: 'govuk-body-s', id: 'case-notes-shown', role: 'status' });
+  let cursor = page.nextCursor;
+  const countShown = () => {
+    const n = list.children.length;
+    shown.textContent = `Showing ${n} of ${page.totalCount} case note${page.totalCount === 1 ? '' : 's'}`;
+  };
+  // The next page, after the connection's cursor, for the same pathway; focus moves to the first new note.
+  const more = h('button', { type: 'button', class: 'govuk-button govuk-button--secondary', id: 'more-case-notes',
+    onclick: async () => {
+      more.disabled = true;
+      const next = await branch('PersonCaseNotes', { prisonerNumber: number, pathway, after: cursor }, ['person', 'caseNotes'], 'case notes')
+        .catch((error) => { shown.textContent = error.message; return null; });
+      more.disabled = false;
+      if (!next) return;
+      const added = next.notes.map(noteItem);
+      list.append(...added);
+      cursor = next.nextCursor;
+      countShown();
+      if (!cursor) more.remove();
+      if (added.length) added[0].focus();
+    } }, 'Show more case notes');
+  countShown();
+  return [form, shown, list, cursor ? more : null];
 }
 
 function contact(c) {

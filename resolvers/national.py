@@ -1,0 +1,34 @@
+"""The national dashboard: the prison dashboard's counts over every prison in the prison register."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from resolvers.caseload import today
+from resolvers.context import RequestContext
+from sources.store.dashboard import DashboardCounts, dashboard_counts
+from sources.store.projection import ensure_projections
+
+
+@dataclass(frozen=True, slots=True)
+class NationalCounts:
+    counts: DashboardCounts
+    prisons: int
+    """Prisons counted: those in the register whose population could be read."""
+    missing: tuple[str, ...]
+    """Prisons in the register whose population has never been read (NOMIS failed for them)."""
+    oldest_refresh: datetime | None
+
+
+async def national_dashboard(ctx: RequestContext) -> NationalCounts:
+    """Stale prisons are read from NOMIS first (a few at a time); then two GROUP BY queries over them all."""
+    register = [p.prison_id for p in await ctx.loaders.cached.prisons() if p.active]
+    states = await ensure_projections(ctx.sources.database, ctx.sources.nomis, register)
+    async with ctx.sources.database.session() as session:
+        counts = await dashboard_counts(session=session, prison_ids=list(states), today=today())
+    refreshed = [s.refreshed_at for s in states.values()]
+    if any(s.stale for s in states.values()) or len(states) < len(register):
+        ctx.stale_systems.add(ctx.sources.nomis.system)
+    return NationalCounts(counts=counts, prisons=len(states), missing=tuple(p for p in register if p not in states),
+                          oldest_refresh=min(refreshed) if refreshed else None)

@@ -1,0 +1,56 @@
+"""A page of people (``people``), with the data their selected fields read loaded up front.
+
+The loads are started for the whole page before any Person field resolves (``resolvers/person_prefetch.py``),
+so the fields can answer synchronously instead of as a thousand awaited coroutines. Only fields the query
+selects unconditionally and the caller may read are loaded: no extra upstream call, no data a guard refuses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from strawberry.types.nodes import FragmentSpread, InlineFragment, Selection
+from strawberry.utils.str_converters import to_camel_case
+
+from auth.policy import Access, FieldGroup, may
+from resolvers.person_prefetch import prefetch
+from schema.context import Info
+from schema.permissions import Requires
+from schema.types.person import Person
+from sources.nomis.models import Prisoner
+
+
+def _guards() -> dict[str, tuple[FieldGroup, Access]]:
+    """Each guarded Person field's GraphQL name and what its ``Requires`` checks."""
+    found: dict[str, tuple[FieldGroup, Access]] = {}
+    for field in Person.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+        for extension in field.extensions:
+            if isinstance(extension, Requires):
+                found[field.graphql_name or to_camel_case(field.python_name)] = (extension.group, extension.access)
+    return found
+
+
+GUARDS = _guards()
+
+
+def _names(selections: Iterable[Selection]) -> set[str]:
+    """Fields selected on Person itself, through fragments; anything under a directive is left to resolve."""
+    names: set[str] = set()
+    for selection in selections:
+        if selection.directives:
+            continue
+        if isinstance(selection, (FragmentSpread, InlineFragment)):
+            if selection.type_condition in (None, "Person"):
+                names |= _names(selection.selections)
+        else:
+            names.add(selection.name)
+    return names
+
+
+async def people_page(info: Info, prisoners: Sequence[Prisoner]) -> list[Person]:
+    """These people as Person objects, after loading what the query's fields of them will read."""
+    principal = info.context.principal
+    selected = {name for field in info.selected_fields for name in _names(field.selections)}
+    readable = [name for name in selected if name in GUARDS and may(principal, *GUARDS[name])]
+    await prefetch(info.context, prisoners, readable)
+    return [Person(prisoner=p) for p in prisoners]

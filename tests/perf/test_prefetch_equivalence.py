@@ -1,0 +1,131 @@
+"""Differential tests: ``people`` with its page prefetch answers exactly as the plain awaited resolvers do.
+
+Each case runs the same document twice on fresh gateways over the same stubs and database: once as shipped
+(the page's data loaded up front, Person fields answering synchronously) and once with the prefetch
+switched off, so every field awaits its loader as graphql-core's standard execution did before. The two
+must give the same data, the same nulls, the same errors at the same paths, the same access-log rows and
+the same upstream calls, with every system up and with nDelius or the appointments system down.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Collection, Sequence
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from sqlmodel import col, select
+
+from fixtures.population import Population
+from fixtures.stubs.base import Faults, state_of
+from fixtures.stubs.runner import AppStack
+from gateway.app import create_app
+from gateway.settings import Settings
+from resolvers.context import RequestContext
+from schema.types import person_page
+from sources.nomis.models import Prisoner
+from sources.store.models import AccessLogEntry
+from tests.conftest import settings_for
+
+SYSTEMS = ("nomis", "delius", "licences", "appointments")
+EVERY_FIELD = """
+fragment Contacts on Person {
+  communityOffenderManager { allocated name email telephone }
+  prisonOffenderManager { allocated name email telephone }
+  keyWorker { allocated name }
+}
+query Everything($numbers: [ID!]!, $later: Boolean!) {
+  people(prisonerNumbers: $numbers) {
+    prisonerNumber firstName lastName dateOfBirth prisonId prisonName cellLocation releaseDate
+    releaseDates { confirmedReleaseDate conditionalReleaseDate licenceExpiryDate }
+    crn
+    ...Contacts
+    contactDetails { telephone mobile email address { lines town postcode } }
+    resettlementWorker { staffId name username }
+    risk { riskOfSeriousHarm { overall toPublic } mappa { level category } predictors { name score level } }
+    licence { licenceId status typeCode startDate expiryDate conditions { version standard { __typename } } }
+    nextAppointment { id type typeCode start durationMinutes staffName location address { town postcode } }
+    appointments(from: "2020-01-01", to: "2021-12-31") { id start }
+    pathways { pathway status updatedAt updatedBy version history { toStatus changedBy } }
+    caseNotes(first: 5) { totalCount notes { pathway status createdBy } nextCursor }
+    idApplications { id documentType status version }
+    bankApplications { id bankName status version }
+    ... on Person @include(if: $later) { crn pathways { status } }
+  }
+}
+"""
+
+
+async def _no_prefetch(ctx: RequestContext, prisoners: Sequence[Prisoner], fields: Collection[str]) -> None:
+    """The prefetch switched off: every Person field awaits its own loader."""
+
+
+def _errors(body: dict[str, Any]) -> list[str]:
+    """Errors in a stable order: their order follows completion, which the two executions may differ in."""
+    return sorted(json.dumps(error, sort_keys=True) for error in body.get("errors", []))
+
+
+async def _run(settings: Settings, stack: AppStack, token: str, numbers: list[str]) -> dict[str, Any]:
+    """One request on a fresh gateway (fresh caches and breakers); its body, upstream calls and access log."""
+    for name in SYSTEMS:
+        state_of(stack.apps[name]).requests.clear()
+    app = create_app(settings)
+    async with LifespanManager(app) as manager:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://g") as http:
+            response = await http.post(
+                "/graphql", json={"query": EVERY_FIELD, "variables": {"numbers": numbers, "later": True}},
+                headers={"Authorization": f"Bearer {token}"})
+            assert response.status_code == 200, response.text
+            correlation_id = response.headers["x-correlation-id"]
+        async with app.state.sources.database.session() as session:
+            rows = (await session.execute(select(AccessLogEntry).where(
+                col(AccessLogEntry.correlation_id) == correlation_id))).scalars().all()
+    body = response.json()
+    body.pop("extensions", None)  # timings and the like; stale markers are compared via the data
+    calls = {name: Counter(r.path for r in state_of(stack.apps[name]).requests) for name in SYSTEMS}
+    log = sorted((r.prisoner_number, tuple(r.field_groups), r.principal, r.audience) for r in rows)
+    return {"data": body.get("data"), "errors": _errors(body), "calls": calls, "log": log}
+
+
+def _people(population: Population) -> list[str]:
+    """In and out of a prison caseload, one who does not exist, and a repeat."""
+    mdi = [p.prisoner_number for p in population.by_prison["MDI"][:12]]
+    others = [p.prisoner_number for p in population.people if p.prison_id != "MDI"][:6]
+    return [*mdi, *others, "Z9999ZZ", mdi[0]]
+
+
+@pytest.mark.parametrize("persona", ["prison-staff", "probation-staff", "integrator"])
+@pytest.mark.parametrize("down", [None, "delius", "appointments"])
+async def test_people_answers_as_the_plain_resolvers_do(stack, seeded, tokens, population, monkeypatch, persona,
+                                                        down):
+    settings = settings_for(stack, seeded.database_url, delius_timeout_seconds=1.0,
+                            appointments_timeout_seconds=1.0)
+    numbers = _people(population)
+    try:
+        if down:
+            state_of(stack.apps[down]).faults = Faults.failing(503)
+        fast = await _run(settings, stack, tokens[persona], numbers)
+        with monkeypatch.context() as patch:
+            patch.setattr(person_page, "prefetch", _no_prefetch)
+            plain = await _run(settings, stack, tokens[persona], numbers)
+    finally:
+        for name in SYSTEMS:
+            state_of(stack.apps[name]).faults = Faults()
+
+    assert fast["data"] == plain["data"]
+    assert fast["errors"] == plain["errors"]
+    assert fast["log"] == plain["log"]
+    assert fast["calls"] == plain["calls"]
+    # The cases are not vacuous: people came back, and an outage shows as coded errors at their paths.
+    people = fast["data"]["people"]
+    assert people, "nobody came back"
+    if down:
+        codes = {(e["extensions"]["code"], e["extensions"].get("system")) for e in map(json.loads, fast["errors"])}
+        assert ("UPSTREAM_UNAVAILABLE", down) in codes
+        assert all(json.loads(e)["path"][0] == "people" for e in fast["errors"])
+    else:
+        assert fast["errors"] == []
+        assert any(p["crn"] for p in people) and any(p["licence"] for p in people)
