@@ -69,15 +69,16 @@ class CachedReads:
 
     async def appointments(self, crn: str, start: date, end: date) -> list[Appointment]:
         """A person's appointments in a window; cached briefly, and dropped when the gateway books one."""
-        generation = await self.sources.cache.get(kinds.APPOINTMENTS_GENERATION, crn) or 0
+        found = await self.sources.cache.get_restored(kinds.APPOINTMENTS_GENERATION, crn, int)
+        generation = found[0] if found is not None and found[1] else 0  # as ``get``: fresh, else none yet
         key = f"{crn}:{generation}:{start.isoformat()}:{end.isoformat()}"
         value, stale = await self._get_or_load(
             self.sources.cache, kinds.APPOINTMENTS, key,
             lambda: self.sources.appointments.get_appointments(crn, start=start, end=end),
             dump=lambda items: [_dump(a) for a in items],
-            restore=lambda raw: [Appointment.model_validate(a) for a in raw])
+            restore=lambda raw: tuple(Appointment.model_validate(a) for a in raw))
         self._note(stale, self.sources.appointments.system)
-        return value
+        return list(value)  # restored values are shared across requests: each caller gets its own list
 
 
     async def prisons(self) -> list[PrisonSummary]:
@@ -85,9 +86,9 @@ class CachedReads:
         value, stale = await self._get_or_load(
             self.sources.cache, kinds.PRISON_REGISTER, "all", self.sources.nomis.get_prisons,
             dump=lambda items: [_dump(p) for p in items],
-            restore=lambda raw: [PrisonSummary.model_validate(p) for p in raw])
+            restore=lambda raw: tuple(PrisonSummary.model_validate(p) for p in raw))
         self._note(stale, self.sources.nomis.system)
-        return value
+        return list(value)  # restored values are shared across requests: each caller gets its own list
 
     async def _model(self, kind: str, key: str, model: type[M], load: Callable[[], Awaitable[M]], system: str) -> M:
         value, stale = await self._get_or_load(self.sources.cache, kind, key, load, dump=_dump,

@@ -12,13 +12,13 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql.pyutils import Path
 from strawberry.extensions import SchemaExtension
 from strawberry.types import Info
 
-from auth.policy import FieldGroup
 from auth.principal import Audience
 from sources.store import access_log
 from sources.store.models import AccessLogEntryCreate
@@ -28,36 +28,52 @@ log = logging.getLogger("gateway.access_log")
 LOGGED_AUDIENCES = frozenset({Audience.PRISON_STAFF, Audience.PROBATION_STAFF, Audience.INTEGRATOR})
 
 PathKey = Path  # a field's place in the result: graphql-core's linked (prev, key, typename) tuple
-# Where each Person sits in this operation's result, so nested fields can be attributed to their person.
-_person_paths: ContextVar[dict[PathKey, str] | None] = ContextVar("person_paths", default=None)
 
 
-def note_read(info: Info[Any, Any], source: Any, group: FieldGroup) -> None:
-    """Record that ``group`` of the person behind ``source`` was resolved for the caller."""
+@dataclass(slots=True)
+class _Placed:
+    """Per operation: where each Person sits in the result, so nested fields can be attributed to their person,
+    and the last Person field's (source, parent path, prisoner number), which its sibling fields share."""
+
+    paths: dict[PathKey, str] = field(default_factory=dict)
+    last: tuple[Any, PathKey | None, str] | None = None
+
+
+_placed: ContextVar[_Placed | None] = ContextVar("person_paths", default=None)
+
+
+def note_read(info: Info[Any, Any], source: Any, group: str) -> None:
+    """Record that field group ``group`` (its value) of the person behind ``source`` was resolved for the caller."""
     context = info.context
     reads: dict[str, set[str]] | None = getattr(context, "field_groups_read", None)
     principal = getattr(context, "principal", None)
     if reads is None or getattr(principal, "audience", None) not in LOGGED_AUDIENCES:
         return
-    paths = _person_paths.get()
+    placed = _placed.get()
     # graphql-core's Path is a linked tuple: hashing it walks the few links in C, where building a list of
     # keys per field cost a noticeable share of a 200-person query.
     parent: PathKey | None = info.path.prev
-    number = _person_of(source)
-    if number is not None:
-        if paths is not None and parent is not None:
-            paths[parent] = number
-    elif paths is not None:
-        while parent is not None:  # the nearest Person above this field
-            number = paths.get(parent)
-            if number is not None:
-                break
-            parent = parent.prev
+    last = None if placed is None else placed.last
+    if last is not None and last[0] is source and last[1] is parent:
+        number: str | None = last[2]  # another field of the Person just placed: same source, same place
+    else:
+        number = _person_of(source)
+        if number is not None:
+            if placed is not None:
+                if parent is not None:
+                    placed.paths[parent] = number
+                placed.last = (source, parent, number)
+        elif placed is not None:
+            while parent is not None:  # the nearest Person above this field
+                number = placed.paths.get(parent)
+                if number is not None:
+                    break
+                parent = parent.prev
     if number is not None:
         groups = reads.get(number)
         if groups is None:
             reads[number] = groups = set()
-        groups.add(group.value)
+        groups.add(group)
 
 
 # A source stands for a person when one of these carries a prisoner number: Person's NOMIS record, or the
@@ -85,11 +101,11 @@ class AccessLog(SchemaExtension):
     """Writes the operation's reads to ``access_log`` once, after it has run."""
 
     async def on_operation(self) -> AsyncIterator[None]:
-        token = _person_paths.set({})
+        token = _placed.set(_Placed())
         try:
             yield
         finally:
-            _person_paths.reset(token)
+            _placed.reset(token)
         context = self.execution_context.context
         if getattr(getattr(context, "principal", None), "audience", None) not in LOGGED_AUDIENCES:
             return

@@ -23,6 +23,7 @@ class Requires(FieldExtension):
     def __init__(self, group: FieldGroup, access: Access = Access.READ) -> None:
         self.group = group
         self.access = access
+        self._group_value = group.value  # read once: an enum's ``.value`` is a Python-level lookup per call
         # The last principal asked about and the answer. A principal is frozen and the policy is constant, so
         # the answer for the same object cannot change; 200 people's fields then cost one policy look-up.
         self._last: tuple[Principal, bool] | None = None
@@ -45,12 +46,12 @@ class Requires(FieldExtension):
         result = next_(source, info, **kwargs)
         if iscoroutine(result):  # a loader-backed field whose data was not loaded yet (schema/types/person.py)
             return self._noted_when_done(result, source, info)
-        note_read(info, source, self.group)  # for the access log (schema/access_log.py)
+        note_read(info, source, self._group_value)  # for the access log (schema/access_log.py)
         return result
 
     async def _noted_when_done(self, pending: Awaitable[Any], source: Any, info: Info[Any, Any]) -> Any:
         result = await pending
-        note_read(info, source, self.group)  # only once it resolved, as for an async field
+        note_read(info, source, self._group_value)  # only once it resolved, as for an async field
         return result
 
     async def resolve_async(
@@ -58,7 +59,7 @@ class Requires(FieldExtension):
     ) -> Any:
         self._check(info)
         result = await next_(source, info, **kwargs)
-        note_read(info, source, self.group)  # for the access log (schema/access_log.py)
+        note_read(info, source, self._group_value)  # for the access log (schema/access_log.py)
         return result
 
 
@@ -86,6 +87,6 @@ GUARDED_BY_PARENT = frozenset({
     "RiskOfSeriousHarm", "Mappa", "RiskPredictor", "CaseNote", "CaseNotePage", "IdApplication", "BankApplication",
     "SideEffect", "PathwayStatusRecorded", "AppointmentRequested",
     "CaseloadConnection", "CaseloadEdge", "CaseloadPageInfo", "PrisonDashboard", "ReleaseWindowSummary",
-    "PathwayProgress", "StatusCount", "HotSpot",
+    "PathwayProgress", "StatusCount", "HotSpot", "NationalDashboard",
     "AccessLogEntry",  # only through accessLog, which needs the access-log grant (admin role)
 })

@@ -43,6 +43,9 @@ TTL_SECONDS: dict[str, float] = {
 DEFAULT_TTL_SECONDS = 300.0
 STALE_SECONDS = 24 * 3600.0
 DEFAULT_PREFIX = "passport:upstream:"
+#: Restored values kept per process (``_Restored``): a warm 200-person page reads about 600 entries, and a
+#: restored model weighs several times its JSON, so this stays well below the memory cache's own bound.
+RESTORED_ENTRIES = 20_000
 
 
 def ttl_for(kind: str) -> float:
@@ -71,6 +74,11 @@ class Cache(Protocol):
 
     async def close(self) -> None: ...
 
+    async def get_restored(self, kind: str, key: str, restore: Callable[[Any], T]) -> tuple[T, bool] | None:
+        """``(restore(value), is_fresh)`` within the stale window, else None. ``restore`` runs once per stored
+        entry in this process; later reads of the unchanged entry return the same object, so it must be one
+        that callers do not mutate (a frozen model, a string)."""
+
 
 def _pack(value: Any, fresh_until: float) -> str:
     return json.dumps({"v": value, "f": fresh_until}, separators=(",", ":"))
@@ -79,6 +87,33 @@ def _pack(value: Any, fresh_until: float) -> str:
 def _unpack(raw: str | bytes) -> tuple[Any, float]:
     entry = json.loads(raw)
     return entry["v"], float(entry["f"])
+
+
+class _Restored:
+    """Values restored from stored entries, kept per process and keyed by the entry as stored.
+
+    A warm 200-person query reads hundreds of entries; decoding their JSON and validating models again on every
+    hit cost more than the rest of the cache. An entry rewritten (a new value, a new TTL) or moved to a new key
+    (the appointments generation) no longer matches and is restored afresh, so invalidation works as before,
+    and with Redis every replica still reads the shared entry and checks it against its own copy.
+    """
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._memo: OrderedDict[tuple[str, str], tuple[str | bytes, float, Any]] = OrderedDict()
+
+    def restore(self, kind: str, key: str, raw: str | bytes, restore: Callable[[Any], T]) -> tuple[T, float] | None:
+        memo = self._memo.get((kind, key))
+        if memo is not None and memo[0] == raw:
+            return memo[2], memo[1]
+        value, fresh_until = _unpack(raw)
+        if value is None:  # as ``get``: a stored null reads as a miss
+            return None
+        restored = restore(value)
+        self._memo[(kind, key)] = (raw, fresh_until, restored)
+        while len(self._memo) > self.max_entries:
+            self._memo.popitem(last=False)
+        return restored, fresh_until
 
 
 class MemoryCache:
@@ -96,6 +131,7 @@ class MemoryCache:
         self._clock = clock
         self.on_lookup: OnLookup | None = None
         self._entries: OrderedDict[tuple[str, str], tuple[float, str]] = OrderedDict()
+        self._restored = _Restored(min(max_entries, RESTORED_ENTRIES))
 
     async def get(self, kind: str, key: str) -> Any | None:
         found = self._read(kind, key)
@@ -121,7 +157,12 @@ class MemoryCache:
     async def close(self) -> None:
         self._entries.clear()
 
-    def _read(self, kind: str, key: str) -> tuple[Any, float] | None:
+    async def get_restored(self, kind: str, key: str, restore: Callable[[Any], T]) -> tuple[T, bool] | None:
+        raw = self._raw(kind, key)
+        found = None if raw is None else self._restored.restore(kind, key, raw, restore)
+        return None if found is None else (found[0], found[1] > self._clock())
+
+    def _raw(self, kind: str, key: str) -> str | None:
         entry = self._entries.get((kind, key))
         if entry is None:
             return None
@@ -129,7 +170,11 @@ class MemoryCache:
         if expires_at <= self._clock():
             del self._entries[(kind, key)]
             return None
-        return _unpack(raw)
+        return raw
+
+    def _read(self, kind: str, key: str) -> tuple[Any, float] | None:
+        raw = self._raw(kind, key)
+        return None if raw is None else _unpack(raw)
 
 
 class RedisCache:
@@ -142,6 +187,7 @@ class RedisCache:
         self.prefix = prefix
         self.stale_seconds = stale_seconds
         self.on_lookup: OnLookup | None = None
+        self._restored = _Restored(RESTORED_ENTRIES)
 
     @classmethod
     def from_url(cls, url: str, *, prefix: str = DEFAULT_PREFIX, stale_seconds: float = STALE_SECONDS) -> RedisCache:
@@ -184,12 +230,21 @@ class RedisCache:
         except (RedisError, OSError):
             return False
 
-    async def _read(self, kind: str, key: str) -> tuple[Any, float] | None:
+    async def get_restored(self, kind: str, key: str, restore: Callable[[Any], T]) -> tuple[T, bool] | None:
+        raw = await self._raw(kind, key)
+        found = None if raw is None else self._restored.restore(kind, key, raw, restore)
+        return None if found is None else (found[0], found[1] > time.time())
+
+    async def _raw(self, kind: str, key: str) -> str | bytes | None:
         try:
-            raw = await self.client.get(self._key(kind, key))
+            raw: str | bytes | None = await self.client.get(self._key(kind, key))
         except RedisError as error:
             log.warning("cache read failed: %s", type(error).__name__)
             return None
+        return raw
+
+    async def _read(self, kind: str, key: str) -> tuple[Any, float] | None:
+        raw = await self._raw(kind, key)
         return None if raw is None else _unpack(raw)
 
 
@@ -210,22 +265,23 @@ async def get_or_load(
 ) -> tuple[T, bool]:
     """Fresh cache hit, else ``load()`` and store it (``ttl`` or the kind's); if the system is unavailable,
     the stale copy. Returns ``(value, is_stale)``. Re-raises ``UpstreamUnavailable`` when there is no copy.
-    ``dump`` must not give None: a cached None reads as a miss.
+    ``dump`` must not give None: a cached None reads as a miss. A restored value is shared by later hits on the
+    same entry (``Cache.get_restored``), so ``restore`` must build values that callers do not mutate.
     """
     outcome = LOOKUP_MISS
     try:
-        cached = await cache.get(kind, key)
-        if cached is not None:
+        cached = await cache.get_restored(kind, key, restore)
+        if cached is not None and cached[1]:
             outcome = LOOKUP_HIT
-            return restore(cached), False
+            return cached[0], False
         try:
             value = await load()
         except UpstreamUnavailable:
-            stale = await cache.get_stale(kind, key)
+            stale = await cache.get_restored(kind, key, restore)
             if stale is None:
                 raise
             outcome = LOOKUP_STALE
-            return restore(stale), True
+            return stale[0], True
         await cache.set(kind, key, dump(value), ttl=ttl)
         return value, False
     finally:

@@ -3,8 +3,9 @@
 Each case runs the same document twice on fresh gateways over the same stubs and database: once as shipped
 (the page's data loaded up front, Person fields answering synchronously) and once with the prefetch
 switched off, so every field awaits its loader as graphql-core's standard execution did before. The two
-must give the same data, the same nulls, the same errors at the same paths, the same access-log rows and
-the same upstream calls, with every system up and with nDelius or the appointments system down.
+must give the same data, the same nulls, the same errors at the same paths and the same access-log rows,
+with every system up and with nDelius or the appointments system down; and the same upstream calls (with a
+system down, no call the plain resolvers would not make: its breaker may open sooner).
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ query Everything($numbers: [ID!]!, $later: Boolean!) {
   }
 }
 """
+# An integrator's contract has no contact details, risk, case notes or applications.
+NOT_FOR_INTEGRATORS = ("contactDetails", "risk {", "caseNotes", "idApplications", "bankApplications")
+INTEGRATOR_FIELDS = "\n".join(line for line in EVERY_FIELD.splitlines()
+                              if not line.strip().startswith(NOT_FOR_INTEGRATORS))
 
 
 async def _no_prefetch(ctx: RequestContext, prisoners: Sequence[Prisoner], fields: Collection[str]) -> None:
@@ -68,7 +73,7 @@ def _errors(body: dict[str, Any]) -> list[str]:
     return sorted(json.dumps(error, sort_keys=True) for error in body.get("errors", []))
 
 
-async def _run(settings: Settings, stack: AppStack, token: str, numbers: list[str]) -> dict[str, Any]:
+async def _run(settings: Settings, stack: AppStack, token: str, document: str, numbers: list[str]) -> dict[str, Any]:
     """One request on a fresh gateway (fresh caches and breakers); its body, upstream calls and access log."""
     for name in SYSTEMS:
         state_of(stack.apps[name]).requests.clear()
@@ -76,7 +81,7 @@ async def _run(settings: Settings, stack: AppStack, token: str, numbers: list[st
     async with LifespanManager(app) as manager:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://g") as http:
             response = await http.post(
-                "/graphql", json={"query": EVERY_FIELD, "variables": {"numbers": numbers, "later": True}},
+                "/graphql", json={"query": document, "variables": {"numbers": numbers, "later": True}},
                 headers={"Authorization": f"Bearer {token}"})
             assert response.status_code == 200, response.text
             correlation_id = response.headers["x-correlation-id"]
@@ -101,16 +106,18 @@ def _people(population: Population) -> list[str]:
 @pytest.mark.parametrize("down", [None, "delius", "appointments"])
 async def test_people_answers_as_the_plain_resolvers_do(stack, seeded, tokens, population, monkeypatch, persona,
                                                         down):
+    # Every field of 20 people costs more than a free-form document may; the limit is not what is tested here.
     settings = settings_for(stack, seeded.database_url, delius_timeout_seconds=1.0,
-                            appointments_timeout_seconds=1.0)
+                            appointments_timeout_seconds=1.0, max_query_cost=1_000_000)
     numbers = _people(population)
+    document = INTEGRATOR_FIELDS if persona == "integrator" else EVERY_FIELD
     try:
         if down:
             state_of(stack.apps[down]).faults = Faults.failing(503)
-        fast = await _run(settings, stack, tokens[persona], numbers)
+        fast = await _run(settings, stack, tokens[persona], document, numbers)
         with monkeypatch.context() as patch:
             patch.setattr(person_page, "prefetch", _no_prefetch)
-            plain = await _run(settings, stack, tokens[persona], numbers)
+            plain = await _run(settings, stack, tokens[persona], document, numbers)
     finally:
         for name in SYSTEMS:
             state_of(stack.apps[name]).faults = Faults()
@@ -118,8 +125,15 @@ async def test_people_answers_as_the_plain_resolvers_do(stack, seeded, tokens, p
     assert fast["data"] == plain["data"]
     assert fast["errors"] == plain["errors"]
     assert fast["log"] == plain["log"]
-    assert fast["calls"] == plain["calls"]
+    if down is None:
+        assert fast["calls"] == plain["calls"]
+    else:  # the breaker may open sooner when the page's loads start together: never more calls, maybe fewer
+        for system in SYSTEMS:
+            assert not fast["calls"][system] - plain["calls"][system], f"prefetch added calls to {system}"
     # The cases are not vacuous: people came back, and an outage shows as coded errors at their paths.
+    if persona == "probation-staff" and down == "delius":  # their scope needs nDelius: nobody can be shown
+        assert fast["data"] is None and fast["errors"]
+        return
     people = fast["data"]["people"]
     assert people, "nobody came back"
     if down:
