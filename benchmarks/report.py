@@ -9,6 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.targets import markdown as target_lines
+from benchmarks.targets import targets
+
 RATIO_FIELDS = ("p50_ms", "p95_ms", "p99_ms", "throughput_rps", "cpu_ms_per_request", "peak_memory_kb",
                 "upstream_calls")
 COLOURS = {"floor": "#00703c", "gateway": "#1d70b8", "naive": "#d4351c"}
@@ -84,7 +87,8 @@ def markdown(result: dict[str, Any]) -> str:
             "Stubs at 20 ms +- 5 ms and at 0 ms. Ratios are to the floor in the same run.",
             "", "| " + rows[0] + " |", "|" + "---|" * len(rows[0].split(" | "))]
     body += ["| " + line + " |" for line in rows[1:] if " | " in line]
-    body += ["", *(f"- {line}" for line in rows[1:] if " | " not in line), "", "![p50 by workload](latest.svg)", ""]
+    body += ["", *(f"- {line}" for line in rows[1:] if " | " not in line), "", "## Targets", "",
+             *target_lines(targets(result)), "", "![p50 by workload](latest.svg)", ""]
     return "\n".join(body)
 
 

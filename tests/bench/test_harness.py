@@ -23,6 +23,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     for name in ("latest.json", "latest.md", "latest.svg"):
         assert (out / name).stat().st_size > 0, name
     assert (out / "latest.svg").read_text().startswith("<svg")
+    assert "## Targets" in (out / "latest.md").read_text()
     loaded = json.loads((out / "latest.json").read_text())
     loaded["status"] = status
     return loaded
