@@ -7,14 +7,14 @@ the SQL), so the difference is GraphQL alone. The national dashboard is one hand
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from benchmarks.floor_shapes import Json, pathways
+from resolvers.caseload import today
 from sources.store.caseload import CaseloadFilter, CaseloadSort, caseload_count, caseload_page
 from sources.store.dashboard import dashboard_counts
 from sources.store.enums import COMPLETE_STATUSES, Pathway, PathwayStatusCode
@@ -33,10 +33,6 @@ UNION ALL
 SELECT p.bucket, s.pathway, s.status, COUNT(*) FROM people p
   JOIN pathway_status s ON s.prisoner_number = p.prisoner_number GROUP BY p.bucket, s.pathway, s.status
 """
-
-
-def today() -> date:
-    return datetime.now(ZoneInfo("Europe/London")).date()
 
 
 class FloorSql:

@@ -10,7 +10,7 @@ from auth.policy import FieldGroup
 from resolvers.national import national_dashboard
 from schema.context import Info
 from schema.permissions import requires
-from schema.types.prison import HotSpot, PrisonDashboard, ReleaseWindowSummary
+from schema.types.prison import HotSpot, ReleaseWindowSummary, hot_spots_of, windows_of
 
 
 @strawberry.type(description="Resettlement progress over every prison in England and Wales, from the prison "
@@ -38,7 +38,6 @@ class NationalQueries:
     )
     async def national_dashboard(self, info: Info) -> NationalDashboard | None:
         found = await national_dashboard(info.context)
-        one = PrisonDashboard.from_counts(found.counts, refreshed_at=found.oldest_refresh or dt.datetime.now(dt.UTC))
         return NationalDashboard(prisons=found.prisons, missing_prisons=[strawberry.ID(p) for p in found.missing],
                                  total_people=found.counts.total_people, oldest_refresh=found.oldest_refresh,
-                                 windows=one.windows, hot_spots=one.hot_spots)
+                                 windows=windows_of(found.counts), hot_spots=hot_spots_of(found.counts))

@@ -161,12 +161,20 @@ class PrisonDashboard:
 
     @classmethod
     def from_counts(cls, counts: DashboardCounts, *, refreshed_at: dt.datetime) -> PrisonDashboard:
-        windows = [ReleaseWindowSummary(window=w, people=counts.people[w], pathways=[
-            PathwayProgress(pathway=p, complete=counts.complete(w, p), share_complete=counts.share_complete(w, p),
-                            statuses=[StatusCount(status=s, count=counts.count(w, p, s)) for s in PathwayStatusCode])
-            for p in PathwayCode]) for w in ReleaseWindowCode]
-        return cls(total_people=counts.total_people, refreshed_at=refreshed_at, windows=windows,
-                   hot_spots=[HotSpot(pathway=p, not_started=n) for p, n in counts.hot_spots()])
+        return cls(total_people=counts.total_people, refreshed_at=refreshed_at, windows=windows_of(counts),
+                   hot_spots=hot_spots_of(counts))
+
+
+def windows_of(counts: DashboardCounts) -> list[ReleaseWindowSummary]:
+    """Every release window by pathway by status, as a prison's or the national dashboard shows them."""
+    return [ReleaseWindowSummary(window=w, people=counts.people[w], pathways=[
+        PathwayProgress(pathway=p, complete=counts.complete(w, p), share_complete=counts.share_complete(w, p),
+                        statuses=[StatusCount(status=s, count=counts.count(w, p, s)) for s in PathwayStatusCode])
+        for p in PathwayCode]) for w in ReleaseWindowCode]
+
+
+def hot_spots_of(counts: DashboardCounts) -> list[HotSpot]:
+    return [HotSpot(pathway=p, not_started=n) for p, n in counts.hot_spots()]
 
 
 @strawberry.type(description="A prison, with its caseload and dashboard over the population NOMIS holds there.")
