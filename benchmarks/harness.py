@@ -44,13 +44,16 @@ class Options:
     national_people: int = 90_000
     keep_data: Path | None = None
     """Also write every row with the first response's data here (for differential checks)."""
+    only: tuple[str, ...] = ()
+    """Run only workloads whose key starts with one of these (``W3`` is W3 cold and W3 warm); empty: all."""
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Options:
         return cls(people=args.people, requests=args.requests, quick=args.quick,
                    zero_latency_only=args.zero_latency_only, soak=args.soak, soak_seconds=args.soak_seconds,
                    out=Path(args.out), postgres_url=args.postgres_url or os.environ.get("PASSPORT_BENCH_POSTGRES_URL"),
-                   national_people=args.national_people)
+                   national_people=args.national_people,
+                   only=tuple(k.strip() for k in (args.only or "").split(",") if k.strip()))
 
     def count(self, concurrency: int) -> int:
         if self.requests is not None:
@@ -160,6 +163,9 @@ def skipped(options: Options) -> dict[str, str]:
                if w.key not in found}
     if not options.postgres_url:
         missing[NATIONAL.key] = "skipped: needs Postgres (--postgres-url or PASSPORT_BENCH_POSTGRES_URL)"
+    if options.only:
+        missing.update({w.key: "skipped: not in --only" for w in (*WORKLOADS, NATIONAL)
+                        if not w.key.startswith(options.only) and w.key not in missing})
     return missing
 
 
@@ -199,7 +205,7 @@ def _phase(options: Options, people: int, database_url: str, workdir: Path, work
 
 def run(options: Options) -> int:
     """Run everything; print the table and write latest.json, latest.md and latest.svg. 0 when all answered."""
-    found = available()
+    found = [w for w in available() if not options.only or w.key.startswith(options.only)]
     latencies = [0] if options.zero_latency_only else [20, 0]
     with tempfile.TemporaryDirectory(prefix="passport-bench-") as tmp:
         workdir = Path(tmp)

@@ -45,7 +45,8 @@ def trusted_issuers(settings: Settings) -> list[TrustedIssuer]:
 
 def create_app(settings: Settings, *, log_output: TextIO | None = None) -> Starlette:
     """``log_output`` is where the JSON access log goes (stdout unless a test captures it)."""
-    schema = build_schema(read_only=settings.read_only, limits=graphql_limits(settings))
+    schema = build_schema(read_only=settings.read_only, limits=graphql_limits(settings),
+                          planned=settings.planned_execution)
     metrics = GatewayMetrics() if settings.metrics_enabled else None
     tracing = Tracing.from_settings(settings)  # None unless an OTLP endpoint is configured
     if tracing is not None:

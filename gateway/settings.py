@@ -105,6 +105,12 @@ class Settings(BaseSettings):
     otel_service_name: str = Field(
         default="resettlement-passport-gateway", description="service.name on every span this gateway exports.")
 
+    # Execution (schema/planned_execution.py): each selection planned once per operation. Off is the fallback if
+    # a plan ever disagrees with graphql-core's standard executor: slower, same answers.
+    planned_execution: bool = Field(
+        default=True, description="Plan each selection set once per operation; false: graphql-core's standard "
+        "executor for every field.")
+
     # Benchmarks (benchmarks/): the naive baseline, with every loader's batching and caching switched off.
     naive_loaders: bool = Field(
         default=False, description="Benchmarks only: no batching, no per-request or cross-request cache.")

@@ -115,11 +115,12 @@ def create_loaders(sources: Sources, stale_systems: set[str] | None = None, *, n
         licence_by_id=_per_key(cached.licence),
         appointments_by_window=_per_key(window),
         pathway_statuses_by_prisoner_number=DataLoader(
-            grouped(sources, status_rows_by_prisoner_numbers, list), max_batch_size=DB_BATCH),
+            grouped(sources, status_rows_by_prisoner_numbers, list, plain=True), max_batch_size=DB_BATCH),
         pathway_history_by_prisoner_number=DataLoader(
             grouped(sources, history_by_prisoner_numbers, list), max_batch_size=DB_BATCH),
         allocation_by_prisoner_number=DataLoader(
-            grouped(sources, allocation_rows_by_prisoner_numbers, lambda: None), max_batch_size=DB_BATCH),
+            grouped(sources, allocation_rows_by_prisoner_numbers, lambda: None, plain=True),
+            max_batch_size=DB_BATCH),
         id_applications_by_prisoner_number=DataLoader(
             grouped(sources, id_applications_by_prisoner_numbers, list), max_batch_size=DB_BATCH),
         bank_applications_by_prisoner_number=DataLoader(

@@ -11,6 +11,7 @@ loads only what the caller selected and may read, so it adds no upstream call.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -69,21 +70,41 @@ async def prefetch(ctx: RequestContext, prisoners: Sequence[Prisoner], fields: C
     loads: list[Awaitable[Any]] = [loader.load(n) for loader in chosen for n in numbers]
     if any(name in BY_CRN for name in wanted):
         loads.append(_by_crn(ctx, prisoners, wanted))
-    await asyncio.gather(*loads, return_exceptions=True)  # failures stay with their keys in the loaders
+    await _settle(loads)
+
+
+async def _settle(loads: Sequence[Awaitable[Any]]) -> None:
+    """Wait until every load is done. Failures stay with their keys in the loaders.
+
+    A loader settles a whole batch at once, so the futures are awaited one after another: the first wait covers
+    its batch and the rest are found done, where gathering 1,400 futures scheduled a callback for each (a
+    noticeable share of a warm page's CPU). Coroutines become tasks first, so they still run side by side.
+    """
+    started = [load if isinstance(load, asyncio.Future) else asyncio.ensure_future(load) for load in loads]
+    for future in started:
+        if not future.done():
+            with contextlib.suppress(Exception):
+                await future
+        elif not future.cancelled():
+            future.exception()  # seen, as gather(return_exceptions=True) saw it: no "never retrieved" warning
 
 
 async def _by_crn(ctx: RequestContext, prisoners: Sequence[Prisoner], wanted: Collection[str]) -> None:
     loaders = ctx.loaders
-    crns = await asyncio.gather(*(loaders.crn_by_prisoner_number.load(p.prisoner_number) for p in prisoners),
-                                return_exceptions=True)
-    known = [crn for crn in crns if isinstance(crn, str)]
+    futures = [loaders.crn_by_prisoner_number.load(p.prisoner_number) for p in prisoners]
+    await _settle(futures)
+    known = [crn for crn in (_value(f) for f in futures) if isinstance(crn, str)]
     loads: list[Awaitable[Any]] = []
     if "communityOffenderManager" in wanted:
         loads += [loaders.community_manager_by_crn.load(crn) for crn in known]
     if "nextAppointment" in wanted:
         start, end = person_fields.next_window(datetime.now(UTC))
         loads += [loaders.appointments_by_window.load((crn, start, end)) for crn in known]
-    await asyncio.gather(*loads, return_exceptions=True)
+    await _settle(loads)
+
+
+def _value(future: Awaitable[T]) -> T | None:
+    return future.result() if settled(future) else None  # type: ignore[attr-defined]
 
 
 def next_appointment(ctx: RequestContext, prisoner: Prisoner) -> Appointment | Awaitable[Appointment | None] | None:

@@ -17,6 +17,7 @@ from schema.errors import ErrorCodes
 from schema.limits import GraphQLLimits, enforcing
 from schema.mutations import Mutation
 from schema.observability import Observability
+from schema.planned_execution import PlannedExecutionContext
 from schema.queries import Query
 from schema.readonly import ReadOnly
 from schema.stale import StaleMarker
@@ -37,13 +38,17 @@ class GatewaySchema(strawberry.Schema):
             StrawberryLogger.error(error, execution_context)
 
 
-def build_schema(*, read_only: bool = False, limits: GraphQLLimits | None = None) -> strawberry.Schema:
+def build_schema(*, read_only: bool = False, limits: GraphQLLimits | None = None,
+                 planned: bool = True) -> strawberry.Schema:
+    """``planned``: run operations through ``PlannedExecutionContext`` (schema/planned_execution.py); off, every
+    field takes graphql-core's standard path."""
     extensions: list[type[SchemaExtension]] = [StaleMarker, enforcing(limits or GraphQLLimits()), ErrorCodes]
     # Operations: Observability goes first so it unwinds last and sees the coded errors; ReadOnly when on.
     extensions = [Observability, *extensions, *([ReadOnly] if read_only else [])]
     extensions.append(AccessLog)  # writes the operation's reads of people's data (schema/access_log.py)
     return GatewaySchema(query=Query, mutation=Mutation, extensions=extensions,
-                         config=StrawberryConfig(auto_camel_case=True))
+                         config=StrawberryConfig(auto_camel_case=True),
+                         execution_context_class=PlannedExecutionContext if planned else None)
 
 
 def export_sdl() -> str:

@@ -44,7 +44,11 @@ _placed: ContextVar[_Placed | None] = ContextVar("person_paths", default=None)
 
 def note_read(info: Info[Any, Any], source: Any, group: str) -> None:
     """Record that field group ``group`` (its value) of the person behind ``source`` was resolved for the caller."""
-    context = info.context
+    note_read_at(info.context, info.path.prev, source, group)
+
+
+def note_read_at(context: Any, parent: PathKey | None, source: Any, group: str) -> None:
+    """``note_read`` for a field whose parent's place in the result is ``parent``."""
     reads: dict[str, set[str]] | None = getattr(context, "field_groups_read", None)
     principal = getattr(context, "principal", None)
     if reads is None or getattr(principal, "audience", None) not in LOGGED_AUDIENCES:
@@ -52,7 +56,6 @@ def note_read(info: Info[Any, Any], source: Any, group: str) -> None:
     placed = _placed.get()
     # graphql-core's Path is a linked tuple: hashing it walks the few links in C, where building a list of
     # keys per field cost a noticeable share of a 200-person query.
-    parent: PathKey | None = info.path.prev
     last = None if placed is None else placed.last
     if last is not None and last[0] is source and last[1] is parent:
         number: str | None = last[2]  # another field of the Person just placed: same source, same place

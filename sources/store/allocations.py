@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, case, func, update
 from sqlalchemy import select as sql_select  # five columns: more than sqlmodel's select() overloads take
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import col, select
 
 from sources.store.models import CaseAllocation, PrisonPopulation, utc_now
@@ -79,7 +79,7 @@ class AllocationRow(NamedTuple):
 
 
 async def allocation_rows_by_prisoner_numbers(
-    *, session: AsyncSession, prisoner_numbers: Sequence[str]
+    *, session: AsyncSession | AsyncConnection, prisoner_numbers: Sequence[str]
 ) -> dict[str, AllocationRow]:
     """Like ``allocations_by_prisoner_numbers`` for readers: plain rows, no ORM objects to build and track."""
     if not prisoner_numbers:

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from sqlalchemy import select as sql_select  # six columns: more than sqlmodel's select() overloads take
 from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.dml import ReturningInsert, ReturningUpdate
 from sqlmodel import col, select
 
@@ -46,7 +46,7 @@ class StatusRow(NamedTuple):
 
 
 async def status_rows_by_prisoner_numbers(
-    *, session: AsyncSession, prisoner_numbers: Sequence[str]
+    *, session: AsyncSession | AsyncConnection, prisoner_numbers: Sequence[str]
 ) -> dict[str, list[StatusRow]]:
     """Every recorded pathway status for the given people, in one query, as plain rows.
 
