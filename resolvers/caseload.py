@@ -94,15 +94,15 @@ async def caseload_page(ctx: RequestContext, filters: CaseloadFilter, *, sort: C
     """``first`` people after ``offset``; one row more is read to know whether another page follows."""
     if not 1 <= first <= MAX_PAGE_SIZE:
         raise BadUserInput(f"first must be between 1 and {MAX_PAGE_SIZE}", field="first")
-    async with ctx.sources.database.session() as session:
-        rows = await store_caseload_page(session=session, filters=filters, sort=sort, descending=descending,
+    async with ctx.sources.database.connection() as connection:
+        rows = await store_caseload_page(session=connection, filters=filters, sort=sort, descending=descending,
                                          offset=offset, limit=first + 1)
     return CaseloadPage(rows=rows[:first], offset=offset, has_next_page=len(rows) > first)
 
 
 async def caseload_total(ctx: RequestContext, filters: CaseloadFilter) -> int:
-    async with ctx.sources.database.session() as session:
-        return await caseload_count(session=session, filters=filters)
+    async with ctx.sources.database.connection() as connection:
+        return await caseload_count(session=connection, filters=filters)
 
 
 async def prison_workers(ctx: RequestContext, prison_id: str) -> list[WorkerLoad]:

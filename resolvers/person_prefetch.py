@@ -70,10 +70,10 @@ async def prefetch(ctx: RequestContext, prisoners: Sequence[Prisoner], fields: C
     loads: list[Awaitable[Any]] = [loader.load(n) for loader in chosen for n in numbers]
     if any(name in BY_CRN for name in wanted):
         loads.append(_by_crn(ctx, prisoners, wanted))
-    await _settle(loads)
+    await settle(loads)
 
 
-async def _settle(loads: Sequence[Awaitable[Any]]) -> None:
+async def settle(loads: Sequence[Awaitable[Any]]) -> None:
     """Wait until every load is done. Failures stay with their keys in the loaders.
 
     A loader settles a whole batch at once, so the futures are awaited one after another: the first wait covers
@@ -92,7 +92,7 @@ async def _settle(loads: Sequence[Awaitable[Any]]) -> None:
 async def _by_crn(ctx: RequestContext, prisoners: Sequence[Prisoner], wanted: Collection[str]) -> None:
     loaders = ctx.loaders
     futures = [loaders.crn_by_prisoner_number.load(p.prisoner_number) for p in prisoners]
-    await _settle(futures)
+    await settle(futures)
     known = [crn for crn in (_value(f) for f in futures) if isinstance(crn, str)]
     loads: list[Awaitable[Any]] = []
     if "communityOffenderManager" in wanted:
@@ -100,7 +100,7 @@ async def _by_crn(ctx: RequestContext, prisoners: Sequence[Prisoner], wanted: Co
     if "nextAppointment" in wanted:
         start, end = person_fields.next_window(datetime.now(UTC))
         loads += [loaders.appointments_by_window.load((crn, start, end)) for crn in known]
-    await _settle(loads)
+    await settle(loads)
 
 
 def _value(future: Awaitable[T]) -> T | None:

@@ -1,4 +1,4 @@
-"""A graphql-core executor that plans each selection once per operation instead of once per object.
+"""A graphql-core executor that plans each selection once per document instead of once per object.
 
 graphql-core executes every field of every object through the same general path: look up the field, build a
 ``GraphQLResolveInfo``, convert arguments, build strawberry's ``Info``, run the field extension chain through
@@ -6,9 +6,9 @@ graphql-core executes every field of every object through the same general path:
 fields each, that general path is most of a request's CPU.
 
 ``PlannedExecutionContext`` keeps the standard executor and changes only ``execute_fields``. The first time a
-selection set (graphql-core's memoised grouped field set) runs in an operation, each of its fields gets a
-plan: its resolver, its policy guard and a completer built for its return type. Every object of that
-selection then runs the plans. A plan covers the common, fully known case: a synchronous strawberry field
+selection set (graphql-core's memoised grouped field set) runs, each of its fields gets a plan: its resolver,
+its policy guard and a completer built for its return type. Every object of that selection then runs the
+plans, and so does every later execution of the same parsed document (persisted operations are parsed once). A plan covers the common, fully known case: a synchronous strawberry field
 without arguments or directives, whose only extension is ``Requires`` or ``Public``, returning leaves, lists
 and concrete object types. Any other field, and any value the plan cannot complete synchronously (an
 awaitable, an abstract type, an ``is_type_of`` check), goes through graphql-core's own ``execute_field`` or
@@ -47,6 +47,12 @@ from schema.permissions import Public, Requires
 FieldDetailsList = list[FieldDetails]
 Completer = Callable[[Any, Any, "FieldInfo"], Any]  # (result, path or None for a leaf, info)
 Resolver = Callable[[Any, "FieldInfo"], Any]
+Planned = list[tuple[str, FieldDetailsList, "FieldPlan | None"]]  # (response name, details, plan or None)
+
+# Plans shared by every execution of a document, keyed by the identity of its nodes (a persisted document is
+# parsed once, schema/prepared.py). Bounded: free-form documents are parsed anew each time and never hit.
+SHARED_PLANS = 512
+_SHARED: dict[tuple[Any, ...], tuple[Any, tuple[Any, ...], Planned]] = {}
 
 
 class FieldInfo:
@@ -54,10 +60,11 @@ class FieldInfo:
     field's own ``path`` and anything else from the real ``Info`` are built the first time they are asked for
     (most leaves never need them)."""
 
-    __slots__ = ("_path", "_plan", "_real", "context", "parent")
+    __slots__ = ("_path", "_plan", "_real", "context", "executor", "parent")
 
-    def __init__(self, plan: FieldPlan, context: Any, parent: Path | None) -> None:
+    def __init__(self, plan: FieldPlan, executor: PlannedExecutionContext, context: Any, parent: Path | None) -> None:
         self._plan = plan
+        self.executor = executor
         self._real: Info[Any, Any] | None = None
         self._path: Path | None = None
         self.context = context
@@ -77,7 +84,7 @@ class FieldInfo:
     def real(self) -> Info[Any, Any]:
         if self._real is None:
             plan = self._plan
-            raw = plan.executor.build_resolve_info(plan.field_def, to_nodes(plan.details), plan.parent_type,
+            raw = self.executor.build_resolve_info(plan.field_def, to_nodes(plan.details), plan.parent_type,
                                                    self.path)
             self._real = plan.info_class(_raw_info=raw, _field=plan.strawberry_field)
         return self._real
@@ -87,15 +94,16 @@ class FieldInfo:
 
 
 class FieldPlan:
-    """One field of a selection set, planned: how to resolve it and how to complete what it returns."""
+    """One field of a selection set, planned: how to resolve it and how to complete what it returns. A plan
+    holds nothing of one execution (the executor comes with each call's ``FieldInfo``), so every execution of
+    the same document shares it."""
 
-    __slots__ = ("complete", "details", "executor", "field_def", "field_name", "info_class", "leaf",
+    __slots__ = ("complete", "details", "field_def", "field_name", "info_class", "leaf",
                  "parent_type", "resolve", "response_name", "return_type", "strawberry_field")
 
-    def __init__(self, executor: PlannedExecutionContext, parent_type: GraphQLObjectType, response_name: str,
+    def __init__(self, parent_type: GraphQLObjectType, response_name: str,
                  details: FieldDetailsList, field_def: GraphQLField, strawberry_field: StrawberryField,
                  info_class: type[Info[Any, Any]]) -> None:
-        self.executor = executor
         self.response_name = response_name
         self.parent_type = parent_type
         self.details = details
@@ -112,10 +120,10 @@ class FieldPlan:
 
     def standard(self, type_: GraphQLOutputType) -> Completer:
         """graphql-core's own completion of ``type_`` for this field."""
-        executor, details = self.executor, self.details
+        details = self.details
 
         def complete(result: Any, path: Path, info: FieldInfo) -> Any:
-            return executor.complete_value(type_, details, info.raw, path, result, None)
+            return info.executor.complete_value(type_, details, info.raw, path, result, None)
 
         return complete
 
@@ -142,19 +150,19 @@ class FieldPlan:
         return complete
 
     def _object(self, type_: GraphQLObjectType) -> Completer:
-        executor, details = self.executor, self.details
+        details = self.details
 
         def complete(result: Any, path: Path, info: FieldInfo) -> Any:
             if isinstance(result, Exception):
                 raise result
             if result is None or result is Undefined:
                 return None
-            return executor.collect_and_execute_subfields(type_, details, path, result, None)
+            return info.executor.collect_and_execute_subfields(type_, details, path, result, None)
 
         return complete
 
     def _list(self, item_type: GraphQLOutputType, inner: Completer) -> Completer:
-        executor, details = self.executor, self.details
+        details = self.details
         standard = self.standard(GraphQLList(item_type))
 
         def complete(result: Any, path: Path, info: FieldInfo) -> Any:
@@ -164,6 +172,7 @@ class FieldPlan:
                 return None
             if not isinstance(result, list | tuple):  # async iterables, generators, the non-iterable error
                 return standard(result, path, info)
+            executor = info.executor
             is_awaitable = executor.is_awaitable
             completed: list[Any] = []
             pending: list[int] = []
@@ -302,11 +311,11 @@ def plannable(field_def: GraphQLField, details: FieldDetailsList) -> StrawberryF
 
 
 class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's executor, with each selection set's fields planned once per operation."""
+    """graphql-core's executor, with each selection set's fields planned once per document."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._plans: dict[int, tuple[GroupedFieldSet, list[tuple[str, FieldDetailsList, FieldPlan | None]]]] = {}
+        self._plans: dict[int, tuple[GroupedFieldSet, Planned]] = {}
         strawberry_schema = self.schema.extensions.get("strawberry-definition")
         config = getattr(strawberry_schema, "config", None)
         self._info_class: type[Info[Any, Any]] = getattr(config, "info_class", Info)
@@ -317,20 +326,40 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self._planning = (not getattr(converter, "_exception_handler_specs", ())
                           and (manager is None or not manager.middlewares))
 
-    def _plan(self, parent_type: GraphQLObjectType,
-              grouped: GroupedFieldSet) -> list[tuple[str, FieldDetailsList, FieldPlan | None]]:
+    def _plan(self, parent_type: GraphQLObjectType, grouped: GroupedFieldSet) -> Planned:
         key = id(grouped)
         cached = self._plans.get(key)
         if cached is not None and cached[0] is grouped:
             return cached[1]
-        planned: list[tuple[str, FieldDetailsList, FieldPlan | None]] = []
+        planned = self._shared(parent_type, grouped) if self._planning else self._planned(parent_type, grouped)
+        self._plans[key] = (grouped, planned)  # the grouped set is kept alive, so its id is not reused
+        return planned
+
+    def _shared(self, parent_type: GraphQLObjectType, grouped: GroupedFieldSet) -> Planned:
+        """The plans every execution of this selection shares: the same document's nodes give the same plans.
+        Details that depend on variables (``@defer``, fragment arguments) are planned for this execution only."""
+        if any(d.defer_usage is not None or d.fragment_variable_values is not None
+               for details in grouped.values() for d in details):
+            return self._planned(parent_type, grouped)
+        nodes = tuple(d.node for details in grouped.values() for d in details)
+        key = (id(self.schema), id(parent_type), tuple(grouped), tuple(map(id, nodes)))
+        entry = _SHARED.get(key)
+        if entry is not None and entry[0] is self.schema and entry[1] == nodes:
+            return entry[2]
+        planned = self._planned(parent_type, grouped)
+        if len(_SHARED) >= SHARED_PLANS:
+            del _SHARED[next(iter(_SHARED))]  # the oldest; persisted operations are planned again at once
+        _SHARED[key] = (self.schema, nodes, planned)  # the nodes are kept alive, so their ids are not reused
+        return planned
+
+    def _planned(self, parent_type: GraphQLObjectType, grouped: GroupedFieldSet) -> Planned:
+        planned: Planned = []
         for name, details in grouped.items():
             field_def = self.schema.get_field(parent_type, details[0].node.name.value)
             field = None if field_def is None or not self._planning else plannable(field_def, details)
             plan = None if field is None or field_def is None else FieldPlan(
-                self, parent_type, name, details, field_def, field, self._info_class)
+                parent_type, name, details, field_def, field, self._info_class)
             planned.append((name, details, plan))
-        self._plans[key] = (grouped, planned)  # the grouped set is kept alive, so its id is not reused
         return planned
 
     def execute_fields(self, parent_type: GraphQLObjectType, source_value: Any, path: Path | None,
@@ -363,7 +392,7 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return _gathered_fields(results, awaitable_fields)
 
     def _run(self, plan: FieldPlan, source: Any, parent: Path | None, context: Any) -> Any:
-        info = FieldInfo(plan, context, parent)
+        info = FieldInfo(plan, self, context, parent)
         try:
             result = plan.resolve(source, info)
             if type(result) not in _PLAIN and self.is_awaitable(result):

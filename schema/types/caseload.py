@@ -6,13 +6,21 @@ so each value carries its description, which is the integrators' manual for the 
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import Enum
 
 import strawberry
 
-from auth.policy import FieldGroup
+from auth.policy import Access, FieldGroup, may
+from resolvers import caseload as caseloads
+from resolvers.person_prefetch import settle
+from schema.context import Info
 from schema.permissions import requires
+from schema.selections import below, names_on
 from sources.store.allocations import WorkerLoad
+from sources.store.caseload import CaseloadFilter, CaseloadRow
 from sources.store.caseload import CaseloadSort as CaseloadSortCode
 
 
@@ -68,3 +76,42 @@ class PrisonWorker:
                       extensions=requires(FieldGroup.STAFF_CONTACTS))
     def assigned_count(self) -> int:
         return self.load.assigned
+
+
+# Entry fields that read the page's pathway statuses.
+READS_STATUSES = frozenset({"pathways", "lastUpdated"})
+
+
+@dataclass(frozen=True, slots=True)
+class LoadAhead:
+    """What a caseload query selects that can be loaded before its fields resolve: the total, counted while the
+    page is read, and the page's pathway statuses in one batch, so each entry's fields answer at once."""
+
+    count: bool
+    statuses: bool
+
+    @classmethod
+    def of(cls, info: Info) -> LoadAhead:
+        selections = [s for field in info.selected_fields for s in field.selections]
+        node = names_on(below(below(selections, "CaseloadConnection", "edges"), "CaseloadEdge", "node"),
+                        "CaseloadEntry")
+        return cls(count="totalCount" in names_on(selections, "CaseloadConnection"),
+                   statuses=bool(node & READS_STATUSES)
+                   and may(info.context.principal, FieldGroup.PATHWAY_STATUS, Access.READ))
+
+    def start_count(self, info: Info, filters: CaseloadFilter) -> asyncio.Future[int] | None:
+        if not self.count:
+            return None
+        counting = asyncio.ensure_future(caseloads.caseload_total(info.context, filters))
+        counting.add_done_callback(_seen)  # its failure is reported by totalCount, not logged as lost
+        return counting
+
+    async def rows(self, info: Info, rows: Sequence[CaseloadRow]) -> None:
+        if self.statuses:
+            loader = info.context.loaders.pathway_statuses_by_prisoner_number
+            await settle([loader.load(row.prisoner_number) for row in rows])
+
+
+def _seen(future: asyncio.Future[int]) -> None:
+    if not future.cancelled():
+        future.exception()

@@ -7,15 +7,15 @@ selects unconditionally and the caller may read are loaded: no extra upstream ca
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-from strawberry.types.nodes import FragmentSpread, InlineFragment, Selection
 from strawberry.utils.str_converters import to_camel_case
 
 from auth.policy import Access, FieldGroup, may
 from resolvers.person_prefetch import prefetch
 from schema.context import Info
 from schema.permissions import Requires
+from schema.selections import names_on
 from schema.types.person import Person
 from sources.nomis.models import Prisoner
 
@@ -33,24 +33,10 @@ def _guards() -> dict[str, tuple[FieldGroup, Access]]:
 GUARDS = _guards()
 
 
-def _names(selections: Iterable[Selection]) -> set[str]:
-    """Fields selected on Person itself, through fragments; anything under a directive is left to resolve."""
-    names: set[str] = set()
-    for selection in selections:
-        if selection.directives:
-            continue
-        if isinstance(selection, (FragmentSpread, InlineFragment)):
-            if selection.type_condition in (None, "Person"):
-                names |= _names(selection.selections)
-        else:
-            names.add(selection.name)
-    return names
-
-
 async def people_page(info: Info, prisoners: Sequence[Prisoner]) -> list[Person]:
     """These people as Person objects, after loading what the query's fields of them will read."""
     principal = info.context.principal
-    selected = {name for field in info.selected_fields for name in _names(field.selections)}
+    selected = {name for field in info.selected_fields for name in names_on(field.selections, "Person")}
     readable = [name for name in selected if name in GUARDS and may(principal, *GUARDS[name])]
     await prefetch(info.context, prisoners, readable)
     return [Person(prisoner=p) for p in prisoners]

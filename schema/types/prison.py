@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+from collections.abc import Sequence
+from functools import partial
 from typing import Annotated
 
 import strawberry
@@ -12,23 +15,29 @@ from resolvers import caseload as caseloads
 from resolvers.dashboard import prison_dashboard
 from resolvers.errors import BadUserInput
 from resolvers.person import visible_prisoner
+from resolvers.person_prefetch import now_or_later
 from schema.context import Info
 from schema.permissions import Public, requires
-from schema.types.caseload import CaseloadSort, PrisonWorker
+from schema.types.caseload import CaseloadSort, LoadAhead, PrisonWorker
 from schema.types.common import Pathway, PathwayStatusValue
 from schema.types.pathway import PathwayStatus, decode_cursor, encode_cursor
-from schema.types.person import Person
+from schema.types.person import Person, Soon
 from schema.types.staff import ResettlementWorker
 from sources.store.caseload import CaseloadFilter, CaseloadRow
 from sources.store.dashboard import DashboardCounts
 from sources.store.dashboard import ReleaseWindow as ReleaseWindowCode
 from sources.store.enums import Pathway as PathwayCode
 from sources.store.enums import PathwayStatusCode
+from sources.store.pathways import StatusRow
 from sources.store.projection import ProjectionState
 
 ReleaseWindow = strawberry.enum(ReleaseWindowCode, description="Release dates from today up to, not including, "
                                 "12 weeks or 24 weeks from today, or any date from today on.")
 FRIDAY = 4
+
+
+def _latest(rows: Sequence[StatusRow]) -> dt.datetime | None:
+    return max((row.updated_at for row in rows), default=None)  # latest_update's rule, over plain rows
 
 
 def arg(description: str) -> object:
@@ -73,16 +82,17 @@ class CaseloadEntry:
         return self.row.cell_location
 
     @strawberry.field(description="All seven pathways with their status; NOT_STARTED where nothing is recorded.",
-                      extensions=requires(FieldGroup.PATHWAY_STATUS))
-    async def pathways(self, info: Info) -> list[PathwayStatus]:
-        rows = await info.context.loaders.pathway_statuses_by_prisoner_number.load(self.row.prisoner_number)
-        return PathwayStatus.all_seven(self.row.prisoner_number, rows)
+                      extensions=requires(FieldGroup.PATHWAY_STATUS), graphql_type=list[PathwayStatus])
+    def pathways(self, info: Info) -> Soon[list[PathwayStatus]]:
+        number = self.row.prisoner_number  # loaded for the whole page ahead (LoadAhead), else awaited
+        return now_or_later(info.context.loaders.pathway_statuses_by_prisoner_number.load(number),
+                            partial(PathwayStatus.all_seven, number))
 
     @strawberry.field(description="When any pathway status last changed; null when none was ever recorded.",
-                      extensions=requires(FieldGroup.PATHWAY_STATUS))
-    async def last_updated(self, info: Info) -> dt.datetime | None:
-        rows = await info.context.loaders.pathway_statuses_by_prisoner_number.load(self.row.prisoner_number)
-        return max((row.updated_at for row in rows), default=None)  # latest_update's rule, over plain rows
+                      extensions=requires(FieldGroup.PATHWAY_STATUS), graphql_type=dt.datetime | None)
+    def last_updated(self, info: Info) -> Soon[dt.datetime | None]:
+        return now_or_later(info.context.loaders.pathway_statuses_by_prisoner_number.load(self.row.prisoner_number),
+                            _latest)
 
     @strawberry.field(description="The resettlement worker assigned in this service; null when unassigned.",
                       extensions=requires(FieldGroup.STAFF_CONTACTS))
@@ -114,11 +124,14 @@ class CaseloadPageInfo:
 @strawberry.type(description="A page of a prison's caseload, filtered and sorted in the database.")
 class CaseloadConnection:
     filters: strawberry.Private[CaseloadFilter]
+    counting: strawberry.Private[asyncio.Future[int] | None]
     edges: list[CaseloadEdge] = strawberry.field(description="The people on this page, in order.")
     page_info: CaseloadPageInfo = strawberry.field(description="Whether more pages follow, and where to resume.")
 
     @strawberry.field(description="How many people match the filters, over all pages.")
     async def total_count(self, info: Info) -> int:
+        if self.counting is not None:  # started beside the page's own query (LoadAhead)
+            return await self.counting
         return await caseloads.caseload_total(info.context, self.filters)
 
 
@@ -224,11 +237,19 @@ class Prison:
             offset = decode_cursor(after)
         except ValueError as error:
             raise BadUserInput("after is not a cursor from this caseload", field="after") from error
-        page = await caseloads.caseload_page(info.context, filters, sort=sort.code,
-                                             descending=descending, offset=offset, first=first)
+        ahead = LoadAhead.of(info)
+        counting = ahead.start_count(info, filters)
+        try:
+            page = await caseloads.caseload_page(info.context, filters, sort=sort.code,
+                                                 descending=descending, offset=offset, first=first)
+        except BaseException:
+            if counting is not None:
+                counting.cancel()
+            raise
+        await ahead.rows(info, page.rows)
         edges = [CaseloadEdge(cursor=encode_cursor(page.offset + i + 1), node=CaseloadEntry(row=row))
                  for i, row in enumerate(page.rows)]
-        return CaseloadConnection(filters=filters, edges=edges, page_info=CaseloadPageInfo(
+        return CaseloadConnection(filters=filters, counting=counting, edges=edges, page_info=CaseloadPageInfo(
             has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None))
 
     @strawberry.field(description="The prison's resettlement workers (everyone who holds or has held an "

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlmodel import col
 
@@ -58,8 +58,8 @@ class CaseloadRow:
     staff_username: str | None
 
 
-async def caseload_page(*, session: AsyncSession, filters: CaseloadFilter, sort: CaseloadSort, descending: bool,
-                        offset: int, limit: int) -> list[CaseloadRow]:
+async def caseload_page(*, session: AsyncSession | AsyncConnection, filters: CaseloadFilter, sort: CaseloadSort,
+                        descending: bool, offset: int, limit: int) -> list[CaseloadRow]:
     """One page of the caseload, in a stable order (ties broken by prisoner number), nulls last."""
     columns = (PP.prisoner_number, PP.first_name, PP.last_name, PP.release_date,
                PP.home_detention_curfew_eligibility_date, PP.parole_eligibility_date, PP.cell_location,
@@ -106,7 +106,7 @@ def _earliest(first: Any, second: Any) -> ColumnElement[date]:
     return case((first.is_(None), second), (second.is_(None), first), (first <= second, first), else_=second)
 
 
-async def caseload_count(*, session: AsyncSession, filters: CaseloadFilter) -> int:
+async def caseload_count(*, session: AsyncSession | AsyncConnection, filters: CaseloadFilter) -> int:
     """How many people the filters match, over all pages."""
     return int((await session.execute(_from(select(func.count()), filters))).scalar_one())
 

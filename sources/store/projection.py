@@ -17,7 +17,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import delete, insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import select
+from sqlmodel import col, select
 
 from sources.cache import PRISON_POPULATION, ttl_for
 from sources.errors import UpstreamError
@@ -81,9 +81,12 @@ def _fresh(state: ProjectionState, asked_at: datetime, *, force: bool, max_age: 
 
 
 async def projection_state(database: Database, prison_id: str) -> ProjectionState | None:
-    async with database.session() as session:
-        row = await session.get(PrisonProjectionState, prison_id)
-        return None if row is None else ProjectionState(prison_id, row.refreshed_at, row.people)
+    """Read on every caseload and dashboard request: two columns on a plain connection, no ORM object."""
+    state = PrisonProjectionState
+    async with database.connection() as connection:
+        row = (await connection.execute(select(col(state.refreshed_at), col(state.people))
+                                        .where(col(state.prison_id) == prison_id))).first()
+        return None if row is None else ProjectionState(prison_id, row[0], row[1])
 
 
 async def fetch_prison_population(nomis: NomisClient, prison_id: str) -> list[Prisoner]:
