@@ -78,6 +78,14 @@ class JwksCache:
         key_set = self._sets.get(jwks_url)
         return key_set.keys.get(kid) if key_set else None
 
+    def fresh_key(self, jwks_url: str, kid: str) -> Jwk | None:
+        """A key of a set fetched within the TTL, without any network call: what ``get_key`` would give now
+        without fetching, or None when it would have to fetch first."""
+        key_set = self._sets.get(jwks_url)
+        if key_set is None or self._clock() - key_set.fetched_at >= self._ttl:
+            return None
+        return key_set.keys.get(kid)
+
     async def close(self) -> None:
         """Close the session if this cache created it."""
         if self._factory is not None and self._session is not None:

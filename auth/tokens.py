@@ -20,9 +20,10 @@ from jose.backends.base import Key
 from jose.constants import ALGORITHMS
 from jose.exceptions import ExpiredSignatureError, JOSEError, JWTClaimsError, JWTError
 
-from auth.jwks import JwksCache, JwksUnavailable
+from auth.jwks import Jwk, JwksCache, JwksUnavailable
 
 MAX_TOKEN_LENGTH = 16 * 1024
+VERIFIED_TOKENS = 4096  # tokens remembered as verified (one or two per signed-in user)
 # Asymmetric signatures only: the keys come from a public JWKS, so an HMAC "secret" would be public.
 _KEY_TYPE_BY_ALGORITHM = {alg: "RSA" for alg in ALGORITHMS.RSA_DS} | {alg: "EC" for alg in ALGORITHMS.EC_DS}
 
@@ -87,6 +88,17 @@ def _read_unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return header, claims
 
 
+@dataclass(frozen=True, slots=True)
+class _Verified:
+    """A token already verified, the key that verified it, and when it expires (plus leeway)."""
+
+    token: VerifiedToken
+    jwks_url: str
+    kid: str
+    key: Jwk
+    expires_at: float
+
+
 class TokenVerifier:
     """Verifies bearer tokens from a fixed set of issuers, each with its own JWKS and audience."""
 
@@ -101,9 +113,21 @@ class TokenVerifier:
         self._jwks = jwks
         self._algorithms = tuple(algorithms)
         self._leeway = leeway_seconds
+        self._verified: dict[str, _Verified] = {}
 
     async def verify(self, token: str) -> VerifiedToken:
-        """The verified claims, or ``TokenRejected`` with the first reason found."""
+        """The verified claims, or ``TokenRejected`` with the first reason found.
+
+        A client sends the same token with every request until it expires. Checking its signature again each
+        time (and building the RSA key from the JWKS) was a noticeable share of a small request, so a verified
+        token is remembered until it expires, for as long as the key that verified it is still the issuer's
+        current, fresh key: a key withdrawn from the JWKS ends its tokens exactly as before.
+        """
+        seen = self._verified.get(token)
+        if seen is not None:
+            if time.time() < seen.expires_at and self._jwks.fresh_key(seen.jwks_url, seen.kid) is seen.key:
+                return seen.token
+            del self._verified[token]
         header, unverified = _read_unverified(token)
         alg = header["alg"]
         if alg not in self._algorithms:
@@ -114,11 +138,16 @@ class TokenVerifier:
         kid = header.get("kid")
         if not isinstance(kid, str):
             raise TokenRejected(RejectReason.UNKNOWN_KEY, "no kid")
-        key = await self._key(issuer, kid, alg, token)
+        data, key = await self._key(issuer, kid, alg, token)
         claims = self._decode(token, key, issuer, unverified)
-        return VerifiedToken(issuer=issuer, claims=MappingProxyType(claims))
+        verified = VerifiedToken(issuer=issuer, claims=MappingProxyType(claims))
+        if len(self._verified) >= VERIFIED_TOKENS:
+            del self._verified[next(iter(self._verified))]  # the oldest
+        self._verified[token] = _Verified(verified, issuer.jwks_url, kid, data,
+                                          float(claims["exp"]) + self._leeway)
+        return verified
 
-    async def _key(self, issuer: TrustedIssuer, kid: str, alg: str, token: str) -> Key:
+    async def _key(self, issuer: TrustedIssuer, kid: str, alg: str, token: str) -> tuple[Jwk, Key]:
         try:
             data = await self._jwks.get_key(issuer.jwks_url, kid)
         except JwksUnavailable as exc:
@@ -129,7 +158,7 @@ class TokenVerifier:
             raise TokenRejected(RejectReason.UNKNOWN_KEY, kid)
         if data.get("kty") != _KEY_TYPE_BY_ALGORITHM[alg] or data.get("alg", alg) != alg:
             raise TokenRejected(RejectReason.ALGORITHM_NOT_ALLOWED, f"{alg} does not match key {kid}")
-        return _construct(data, alg)
+        return data, _construct(data, alg)
 
     def _signed_by_another_issuer(self, named: TrustedIssuer, kid: str, alg: str, token: str) -> bool:
         """A real key of one trusted issuer vouching for another: a confused or malicious issuer."""

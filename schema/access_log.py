@@ -116,9 +116,8 @@ class AccessLog(SchemaExtension):
         if not entries:
             return
         try:
-            async with context.sources.database.session() as session:
-                await access_log.append(session=session, entries=entries)
-                await session.commit()
+            async with context.sources.database.transaction() as connection:
+                await access_log.append(session=connection, entries=entries)
         except Exception:  # the reader already has the answer; losing the row must not lose the answer
             log.exception("access log write failed", extra={"correlation_id": context.correlation_id,
                                                             "people": len(entries)})

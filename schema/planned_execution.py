@@ -8,12 +8,14 @@ fields each, that general path is most of a request's CPU.
 ``PlannedExecutionContext`` keeps the standard executor and changes only ``execute_fields``. The first time a
 selection set (graphql-core's memoised grouped field set) runs, each of its fields gets a plan: its resolver,
 its policy guard and a completer built for its return type. Every object of that selection then runs the
-plans, and so does every later execution of the same parsed document (persisted operations are parsed once). A plan covers the common, fully known case: a synchronous strawberry field
-without arguments or directives, whose only extension is ``Requires`` or ``Public``, returning leaves, lists
-and concrete object types. Any other field, and any value the plan cannot complete synchronously (an
-awaitable, an abstract type, an ``is_type_of`` check), goes through graphql-core's own ``execute_field`` or
-``complete_value``, so results, nulls, errors and paths are the standard executor's
-(``tests/perf/test_planned_execution.py`` compares the two on every persisted operation).
+plans, and so does every later execution of the same parsed document (persisted operations are parsed once).
+
+A plan covers the common, fully known case: a synchronous strawberry field without arguments or directives,
+whose only extension is ``Requires`` or ``Public``, returning leaves, lists and concrete object types. Any
+other field, and any value the plan cannot complete synchronously (an awaitable, an abstract type, an
+``is_type_of`` check), goes through graphql-core's own ``execute_field`` or ``complete_value``, so results,
+nulls, errors and paths are the standard executor's (``tests/perf/test_planned_execution.py`` compares the
+two on every persisted operation).
 """
 
 from __future__ import annotations

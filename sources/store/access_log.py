@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import col, select
 
 from sources.store.models import AccessLogEntry, AccessLogEntryCreate
@@ -15,7 +15,7 @@ from sources.store.models import AccessLogEntry, AccessLogEntryCreate
 READ_LIMIT = 500
 
 
-async def append(*, session: AsyncSession, entries: Sequence[AccessLogEntryCreate]) -> int:
+async def append(*, session: AsyncSession | AsyncConnection, entries: Sequence[AccessLogEntryCreate]) -> int:
     """Write the entries in one statement, in the caller's transaction. Returns how many were written."""
     if not entries:
         return 0

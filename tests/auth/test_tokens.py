@@ -267,3 +267,46 @@ async def test_jwks_cache_refreshes_after_ttl_and_serves_stale_keys_while_the_is
         assert cache.fetch_count == 2
         await cache.get_key(url + "/jwks", key.kid)
         assert cache.fetch_count == 2  # a failing issuer is not retried on every request
+
+
+# A verified token is remembered until it expires (auth/tokens.py): the same answers, without verifying again.
+
+async def test_a_remembered_token_is_not_verified_again(idps: Idps, monkeypatch: pytest.MonkeyPatch) -> None:
+    token = await idps.dev_token(idps.hmpps, persona="prison-staff")
+    first = await idps.verifier.verify(token)
+    from auth import tokens
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("the signature was checked again")
+
+    monkeypatch.setattr(tokens.jwt, "decode", refuse)
+    again = await idps.verifier.verify(token)
+    assert again.claims == first.claims and again.issuer == idps.hmpps
+
+
+async def test_a_remembered_token_past_its_expiry_is_verified_again(idps: Idps,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    key = idps.signing_key(idps.hmpps)
+    token = sign_rs256(idps.claims(idps.hmpps, exp=int(time.time()) + 120), key)
+    await idps.verifier.verify(token)
+    from auth import tokens
+
+    later = time.time() + 3600  # an hour on: past exp and the leeway
+    decoded: list[str] = []
+
+    def decode_an_hour_later(token: str, *_: object, **__: object) -> None:
+        decoded.append(token)
+        raise tokens.ExpiredSignatureError("Signature has expired.")  # what jose says an hour later
+
+    monkeypatch.setattr(tokens.time, "time", lambda: later)
+    monkeypatch.setattr(tokens.jwt, "decode", decode_an_hour_later)
+    assert await rejected(idps, token) == RejectReason.EXPIRED
+    assert decoded == [token]  # not answered from memory
+
+
+async def test_a_remembered_token_is_checked_again_when_its_key_set_is_refetched(idps: Idps) -> None:
+    token = await idps.dev_token(idps.hmpps, persona="prison-staff")
+    await idps.verifier.verify(token)
+    rotate_key(idps.hmpps_app, grace_seconds=0)
+    idps.jwks._sets.clear()  # as when the set's TTL runs out: the next look-up fetches the rotated set
+    assert await rejected(idps, token) == RejectReason.UNKNOWN_KEY
