@@ -37,6 +37,7 @@ SELECT p.bucket, s.pathway, s.status, COUNT(*) FROM people p
 
 class FloorSql:
     def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
         self.sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
     async def caseload(self, prison_id: str) -> Json:
@@ -68,7 +69,7 @@ class FloorSql:
         async with self.sessions() as session:
             await session.execute(text("SELECT refreshed_at FROM prison_projection_state WHERE prison_id = :p"),
                                   {"p": prison_id})
-            counts = await dashboard_counts(session=session, prison_ids=[prison_id], today=today())
+        counts = await dashboard_counts(connect=self.engine.connect, prison_ids=[prison_id], today=today())
         people = {w.value: counts.people[w] for w in counts.people}
         tally = {(w.value, p.value, s.value): n for (w, p, s), n in counts.counts.items()}
         return {"prison": {"id": prison_id, "dashboard": {"totalPeople": counts.total_people,

@@ -9,5 +9,4 @@ from sources.store.dashboard import DashboardCounts, dashboard_counts
 
 async def prison_dashboard(ctx: RequestContext, prison_id: str) -> DashboardCounts:
     """Counts for one prison whose projection ``resolvers.caseload.visible_prison`` has made fresh."""
-    async with ctx.sources.database.session() as session:
-        return await dashboard_counts(session=session, prison_ids=[prison_id], today=today())
+    return await dashboard_counts(connect=ctx.sources.database.connection, prison_ids=[prison_id], today=today())

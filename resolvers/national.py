@@ -25,8 +25,7 @@ async def national_dashboard(ctx: RequestContext) -> NationalCounts:
     """Stale prisons are read from NOMIS first (a few at a time); then two GROUP BY queries over them all."""
     register = [p.prison_id for p in await ctx.loaders.cached.prisons() if p.active]
     states = await ensure_projections(ctx.sources.database, ctx.sources.nomis, register)
-    async with ctx.sources.database.session() as session:
-        counts = await dashboard_counts(session=session, prison_ids=list(states), today=today())
+    counts = await dashboard_counts(connect=ctx.sources.database.connection, prison_ids=list(states), today=today())
     refreshed = [s.refreshed_at for s in states.values()]
     if any(s.stale for s in states.values()) or len(states) < len(register):
         ctx.stale_systems.add(ctx.sources.nomis.system)

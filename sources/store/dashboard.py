@@ -6,14 +6,17 @@ its people less everyone recorded in another status.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
 from sources.store.enums import COMPLETE_STATUSES, Pathway, PathwayStatusCode
@@ -62,21 +65,35 @@ class DashboardCounts:
         return [item for item in ranked if item[1] > 0][:limit]
 
 
-async def dashboard_counts(*, session: AsyncSession, prison_ids: Sequence[str], today: date) -> DashboardCounts:
-    """Counts over the projections of these prisons (one for a prison's dashboard, all for a national one)."""
+Connect = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
+
+
+async def dashboard_counts(*, connect: Connect, prison_ids: Sequence[str], today: date) -> DashboardCounts:
+    """Counts over the projections of these prisons (one for a prison's dashboard, all for a national one).
+
+    Two GROUP BY queries, run side by side, each on its own connection from ``connect``: over the national
+    population (90,000 people) each takes a noticeable time, and neither needs the other.
+    """
     bucket = _bucket(today).label("bucket")
     in_prisons = col(PP.prison_id).in_(list(prison_ids))
     people = select(col(PP.prisoner_number), bucket).where(in_prisons).subquery()
-    people_by_bucket: Counter[int] = Counter()
-    for found, count in await session.execute(select(people.c.bucket, func.count()).group_by(people.c.bucket)):
-        people_by_bucket[int(found)] = int(count)
     # A subquery, so that GROUP BY names a column rather than repeating an expression with parameters.
     recorded = (select(col(PS.pathway), col(PS.status), bucket).select_from(PP)
                 .join(PS, col(PS.prisoner_number) == PP.prisoner_number).where(in_prisons).subquery())
+
+    async def rows(query: Select[Any]) -> list[Any]:
+        async with connect() as connection:
+            return list(await connection.execute(query))
+
+    by_bucket, by_group = await asyncio.gather(
+        rows(select(people.c.bucket, func.count()).group_by(people.c.bucket)),
+        rows(select(recorded.c.pathway, recorded.c.status, recorded.c.bucket, func.count())
+             .group_by(recorded.c.pathway, recorded.c.status, recorded.c.bucket)))
+    people_by_bucket: Counter[int] = Counter()
+    for found, count in by_bucket:
+        people_by_bucket[int(found)] = int(count)
     by_status: Counter[tuple[int, str, str]] = Counter()
-    for pathway, status, found, count in await session.execute(
-            select(recorded.c.pathway, recorded.c.status, recorded.c.bucket, func.count())
-            .group_by(recorded.c.pathway, recorded.c.status, recorded.c.bucket)):
+    for pathway, status, found, count in by_group:
         by_status[(int(found), str(pathway), str(status))] = int(count)
     return _tally(people_by_bucket, by_status)
 
