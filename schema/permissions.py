@@ -37,7 +37,11 @@ class Requires(FieldExtension):
         return allowed
 
     def _check(self, info: Info[Any, Any]) -> None:
-        if not self._allowed(info.context.principal):
+        self.check(info.context.principal)
+
+    def check(self, principal: Principal) -> None:
+        """FORBIDDEN unless the policy grants this principal the field group."""
+        if not self._allowed(principal):
             raise Forbidden(f"not permitted to {'change' if self.access is Access.WRITE else 'read'} "
                             f"{self.group.value}", group=self.group.value)
 

@@ -47,8 +47,8 @@ from schema.access_log import note_read_at
 from schema.permissions import Public, Requires
 
 FieldDetailsList = list[FieldDetails]
-Completer = Callable[[Any, Any, "FieldInfo"], Any]  # (result, path or None for a leaf, info)
-Resolver = Callable[[Any, "FieldInfo"], Any]
+Completer = Callable[[Any, Any, Any], Any]  # (result, path, FieldInfo); a leaf gets neither
+Resolver = Callable[[Any, "PlannedExecutionContext", Any, Path | None], Any]  # (source, executor, context, parent)
 Planned = list[tuple[str, FieldDetailsList, "FieldPlan | None"]]  # (response name, details, plan or None)
 
 # Plans shared by every execution of a document, keyed by the identity of its nodes (a persisted document is
@@ -114,7 +114,7 @@ class FieldPlan:
         self.return_type = field_def.type
         self.strawberry_field = strawberry_field
         self.info_class = info_class
-        self.resolve: Resolver = _resolver(strawberry_field)
+        self.resolve: Resolver = _resolver(self, strawberry_field)
         self.complete: Completer = self._completer(field_def.type)
         # A leaf (or a non-null leaf) completes at once and never needs the field's path.
         of = field_def.type.of_type if isinstance(field_def.type, GraphQLNonNull) else field_def.type
@@ -252,14 +252,15 @@ def _enum_names(type_: GraphQLLeafType) -> Callable[[Any], Any] | None:
     return named
 
 
-def _resolver(field: StrawberryField) -> Resolver:
-    """What strawberry's resolver wrapper and the field's extension would do, without building them per call."""
+def _resolver(plan: FieldPlan, field: StrawberryField) -> Resolver:
+    """What strawberry's resolver wrapper and the field's extension would do, without building them per call.
+    A ``FieldInfo`` is made only for a resolver that takes ``info`` (or a result still to be awaited)."""
     guard = field.extensions[0] if field.extensions else None
     base = field.base_resolver
     if base is None:
         default, name = field.default_resolver, field.python_name
 
-        def call(source: Any, info: FieldInfo) -> Any:
+        def call(source: Any, executor: PlannedExecutionContext, context: Any, parent: Path | None) -> Any:
             return default(source, name)
     else:
         function: Callable[..., Any] = base.wrapped_func  # type: ignore[assignment]
@@ -268,28 +269,29 @@ def _resolver(field: StrawberryField) -> Resolver:
         info_name = base.info_parameter.name if base.info_parameter is not None else None
 
         if pass_self and not named and info_name is None:
-            def call(source: Any, info: FieldInfo) -> Any:
+            def call(source: Any, executor: PlannedExecutionContext, context: Any, parent: Path | None) -> Any:
                 return function(source)
         elif pass_self and not named and info_name == "info":
-            def call(source: Any, info: FieldInfo) -> Any:
-                return function(source, info=info)
+            def call(source: Any, executor: PlannedExecutionContext, context: Any, parent: Path | None) -> Any:
+                return function(source, info=FieldInfo(plan, executor, context, parent))
         else:
-            def call(source: Any, info: FieldInfo) -> Any:
+            def call(source: Any, executor: PlannedExecutionContext, context: Any, parent: Path | None) -> Any:
                 kwargs: dict[str, Any] = dict.fromkeys(named, source)
                 if info_name is not None:
-                    kwargs[info_name] = info
+                    kwargs[info_name] = FieldInfo(plan, executor, context, parent)
                 return function(source, **kwargs) if pass_self else function(**kwargs)
 
     if not isinstance(guard, Requires):
         return call
-    check, group = guard._check, guard.group.value
+    check, group = guard.check, guard.group.value
 
-    def guarded(source: Any, info: FieldInfo) -> Any:
-        check(info)  # type: ignore[arg-type]
-        result = call(source, info)
+    def guarded(source: Any, executor: PlannedExecutionContext, context: Any, parent: Path | None) -> Any:
+        check(context.principal)
+        result = call(source, executor, context, parent)
         if iscoroutine(result):  # a loader-backed field whose data was not loaded yet, as in Requires.resolve
+            info = FieldInfo(plan, executor, context, parent)
             return guard._noted_when_done(result, source, info)  # type: ignore[arg-type]
-        note_read_at(info.context, info.parent, source, group)
+        note_read_at(context, parent, source, group)
         return result
 
     return guarded
@@ -383,7 +385,7 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 else:
                     result = self._run(plan, source_value, path, context)
                 results[response_name] = result
-                if is_awaitable(result):
+                if type(result) not in _PLAIN and is_awaitable(result):
                     awaitable_fields.append(response_name)
         except Exception:
             if awaitable_fields:
@@ -394,20 +396,22 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return _gathered_fields(results, awaitable_fields)
 
     def _run(self, plan: FieldPlan, source: Any, parent: Path | None, context: Any) -> Any:
-        info = FieldInfo(plan, self, context, parent)
         try:
-            result = plan.resolve(source, info)
+            result = plan.resolve(source, self, context, parent)
             if type(result) not in _PLAIN and self.is_awaitable(result):
+                info = FieldInfo(plan, self, context, parent)
                 return self.complete_awaitable_value(plan.return_type, plan.details, info.raw, info.path, result,
                                                      None)
             if plan.leaf:
-                return plan.complete(result, None, info)
+                return plan.complete(result, None, None)  # a leaf needs neither its path nor an info
+            info = FieldInfo(plan, self, context, parent)
             completed = plan.complete(result, info.path, info)
             if self.is_awaitable(completed):
                 return self.error_handled(completed, plan.return_type, plan.details, info.path)
             return completed
         except Exception as raw_error:
-            self.handle_field_error(raw_error, plan.return_type, plan.details, info.path)
+            path = Path(parent, plan.response_name, plan.parent_type.name)
+            self.handle_field_error(raw_error, plan.return_type, plan.details, path)
             return None
 
     async def error_handled(self, pending: Any, return_type: GraphQLOutputType, details: FieldDetailsList,

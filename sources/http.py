@@ -8,7 +8,6 @@ circuit breaker.
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import time
 from collections.abc import Callable, Hashable, Mapping
@@ -19,6 +18,7 @@ from typing import Any, Self, TypeVar, cast
 from urllib.parse import quote
 
 import aiohttp
+import orjson
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_camel
 
@@ -256,8 +256,8 @@ class UpstreamClient:
         if not raw:
             return None
         try:
-            return json.loads(raw)
-        except ValueError:
+            return orjson.loads(raw)  # the 200-person NOMIS batch: stdlib json was a visible share of its CPU
+        except ValueError:  # orjson.JSONDecodeError is one
             raise UpstreamBadResponse(self.system, "bad response: body is not JSON") from None
 
     def _parse(self, type_: type[T], data: Any) -> T:
