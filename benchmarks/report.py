@@ -57,7 +57,7 @@ def table(result: dict[str, Any]) -> str:
             r["workload"], r["variant"], f"{r['latency_ms']}ms", str(r["concurrency"]), str(r["requests"]),
             str(r["failures"]), f"{r['p50_ms']:.1f}", f"{r['p95_ms']:.1f}", f"{r['p99_ms']:.1f}",
             f"{r['throughput_rps']:.1f}", f"{r['cpu_ms_per_request']:.1f}", _num(r["cpu_us_per_leaf"]),
-            _calls(r["upstream_calls_per_request"]), f"{r['peak_memory_kb'] / 1024:.0f}",
+            calls(r["upstream_calls_per_request"]), f"{r['peak_memory_kb'] / 1024:.0f}",
             _num(ratio.get("p50_ms"), 2), _num(ratio.get("cpu_ms_per_request"), 2), _num(r["matches_floor"]))))
     lines += [f"{key}: {why}" for key, why in result["skipped"].items()]
     if result["soak"]:
@@ -73,7 +73,7 @@ def _num(value: Any, digits: int = 1) -> str:
     return f"{value:.{digits}f}"
 
 
-def _calls(per_system: dict[str, float]) -> str:
+def calls(per_system: dict[str, float]) -> str:
     short = {"nomis": "N", "delius": "D", "licences": "L", "appointments": "A"}
     return " ".join(f"{short.get(s, s)}{v:g}" for s, v in per_system.items() if v)
 
