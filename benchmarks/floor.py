@@ -1,8 +1,12 @@
 """The floor: a hand-written aiohttp aggregator serving each workload's JSON with the fewest upstream calls.
 
 Same batching and concurrency as the gateway (one NOMIS batch POST, one CVL match POST, per-person nDelius
-and appointments calls concurrently under a cap of 16, one SQL query per table) and no GraphQL. Upstream
-JSON is read with the adapters' models, where upstream field names are mapped. Run as
+and appointments calls concurrently under a cap of 16 per system, one SQL query per table) and no GraphQL. As
+in the gateway, the calls keyed by a person's CRN start as soon as that CRN is in, while nDelius still answers
+for the others. PERSON_SCOPED: as the gateway must, the floor makes a per-person call (nDelius, appointments,
+a prisoner's key worker or POM) only for someone NOMIS has answered for: for a number NOMIS does not know,
+that call would be an extra one. Batch calls (CVL's match) and SQL, whose count does not change, start at once.
+Upstream JSON is read with the adapters' models, where upstream field names are mapped. Run as
 ``python -m benchmarks.floor --port N --database-url URL --nomis URL ...``.
 """
 
@@ -10,11 +14,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-from collections.abc import Awaitable, Callable
+import inspect
+from collections.abc import Awaitable, Callable, Hashable
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from functools import cache
+from typing import Any, TypeVar, cast
 
+import orjson
+import uvloop
 from aiohttp import ClientSession, ClientTimeout, web
 from pydantic import TypeAdapter
 from sqlalchemy import bindparam, text
@@ -39,12 +46,17 @@ SQL = {
 }
 
 
+@cache
+def _adapter(kind: Hashable) -> TypeAdapter[Any]:
+    return TypeAdapter(cast(Any, kind))
+
+
 class Floor:
     def __init__(self, urls: dict[str, str], engine: AsyncEngine) -> None:
         self.urls, self.engine = urls, engine
         self.http = ClientSession(timeout=ClientTimeout(total=5))
         self.caps = {system: asyncio.Semaphore(CAP) for system in urls}
-        self.cache: dict[tuple[str, ...], Any] = {}
+        self.cache: dict[tuple[str, ...], asyncio.Future[Any]] = {}
         self.sql = FloorSql(engine)
 
     async def call(self, system: str, path: str, kind: Any, body: Any = None, **params: str) -> Any:
@@ -55,12 +67,20 @@ class Floor:
                 if response.status == 404:
                     return None
                 response.raise_for_status()
-                return TypeAdapter(kind).validate_python(await response.json())
+                return _adapter(kind).validate_python(orjson.loads(await response.read()))
 
     async def cached(self, key: tuple[str, ...], load: Callable[[], Awaitable[T]]) -> T:
-        if key not in self.cache:
-            self.cache[key] = await load()
-        return self.cache[key]  # type: ignore[no-any-return]
+        """One call per key until ``/__flush``: a caller asking while it is in flight shares it; a failure is
+        not kept."""
+        found: asyncio.Future[T] | None = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = asyncio.ensure_future(load())
+            found.add_done_callback(lambda done: self._forget_failure(key, done))
+        return await found
+
+    def _forget_failure(self, key: tuple[str, ...], done: asyncio.Future[Any]) -> None:
+        if (done.cancelled() or done.exception() is not None) and self.cache.get(key) is done:
+            del self.cache[key]
 
     async def crn(self, number: str) -> str | None:
         async def load() -> str | None:
@@ -76,36 +96,53 @@ class Floor:
             "appointments", f"/appointments/{crn}", AppointmentList, startDate=start, endDate=end))
         return None if found is None else list(found.results)
 
+    async def prisoners(self, numbers: list[str]) -> dict[str, Prisoner]:
+        found = await self.call("nomis", "/prisoner-search/prisoner-numbers", list[Prisoner],
+                                {"prisonerNumbers": numbers})
+        return {p.prisoner_number: p for p in found}
+
     async def rows(self, name: str, numbers: list[str]) -> list[Any]:
         async with self.engine.connect() as connection:
             query = text(SQL[name]).bindparams(bindparam("n", expanding=True))
             return list(await connection.execute(query, {"n": numbers}))
 
-    async def people(self, numbers: list[str], *, full: bool = False) -> list[shape.Json]:
+    async def people(self, numbers: list[str], *, full: bool = False,
+                     prisoners: asyncio.Future[dict[str, Prisoner]] | None = None) -> list[shape.Json]:
+        """``prisoners``: NOMIS's answer for ``numbers`` when the caller has already asked for it."""
         numbers = list(dict.fromkeys(numbers))
         now = datetime.now(UTC)
-        prisoners, licences, crns, statuses, workers = await asyncio.gather(
-            self.call("nomis", "/prisoner-search/prisoner-numbers", list[Prisoner], {"prisonerNumbers": numbers}),
+        if prisoners is None:
+            prisoners = asyncio.ensure_future(self.prisoners(numbers))
+
+        async def crn_then_appointments(number: str) -> tuple[str | None, list[Appointment] | None]:
+            """nDelius is asked only about people NOMIS knows (PERSON_SCOPED); a person's appointments as soon as
+            their own CRN is in."""
+            if number not in await prisoners:
+                return None, None
+            crn = await self.crn(number)
+            return crn, await self.appointments(crn, now)
+
+        licences, by_crn, statuses, workers = await asyncio.gather(
             self.call("licences", "/licence/match", list[LicenceSummary], {"nomsId": numbers}),
-            asyncio.gather(*(self.crn(n) for n in numbers)), self.rows("statuses", numbers),
+            asyncio.gather(*(crn_then_appointments(n) for n in numbers)), self.rows("statuses", numbers),
             self.rows("workers", numbers))
-        found = {p.prisoner_number: p for p in prisoners}
-        crn_of = dict(zip(numbers, crns, strict=True))
-        appointments = await asyncio.gather(*(self.appointments(crn_of[n], now) for n in numbers if n in found))
+        found = await prisoners
         latest = shape.latest_licences(licences)
         by_person: dict[str, dict[str, tuple[str, int]]] = {}
         for row in statuses:
             by_person.setdefault(row.prisoner_number, {})[row.pathway] = (row.status, row.version)
         worker = {row.prisoner_number: row for row in workers}
         out = []
-        for number, found_appointments in zip([n for n in numbers if n in found], appointments, strict=True):
+        for number, (crn, found_appointments) in zip(numbers, by_crn, strict=True):
+            if number not in found:
+                continue
             p, w = found[number], worker.get(number)
             item: shape.Json = {
                 "prisonerNumber": number, "firstName": p.first_name, "lastName": p.last_name,
                 "dateOfBirth": p.date_of_birth.isoformat(), "prisonId": p.prison_id}
             if full:
                 item |= {"prisonName": p.prison_name, "cellLocation": p.cell_location}
-            item |= {"releaseDate": shape._iso(p.display_release_date), "crn": crn_of[number]}
+            item |= {"releaseDate": shape._iso(p.display_release_date), "crn": crn}
             item |= {"licence": shape.licence(latest.get(number), full=full),
                      "nextAppointment": shape.next_appointment(found_appointments, now, full=full),
                      "pathways": shape.pathways(by_person.get(number, {}), full=full)}
@@ -118,26 +155,23 @@ class Floor:
         return out
 
     async def person(self, number: str) -> shape.Json | None:
-        base, pom, key_worker, ids, banks = await asyncio.gather(
-            self.people([number], full=True),
-            self.call("nomis", f"/prisoner/{number}/prison-offender-manager", PrisonStaff),
-            self.call("nomis", f"/prisoner/{number}/key-worker", PrisonStaff),
+        prisoners = asyncio.ensure_future(self.prisoners([number]))
+
+        async def known(call: Awaitable[T]) -> T | None:
+            """A per-person call made only once NOMIS has said the person exists (PERSON_SCOPED)."""
+            if number not in await prisoners:
+                if inspect.iscoroutine(call):
+                    call.close()
+                return None
+            return await call
+
+        base, (manager, risk), pom, key_worker, ids, banks = await asyncio.gather(
+            self.people([number], full=True, prisoners=prisoners), self.probation(number, prisoners),
+            known(self.call("nomis", f"/prisoner/{number}/prison-offender-manager", PrisonStaff)),
+            known(self.call("nomis", f"/prisoner/{number}/key-worker", PrisonStaff)),
             self.rows("id_apps", [number]), self.rows("bank_apps", [number]))
         if not base:
             return None
-        crn = base[0]["crn"]
-        risk = None
-        manager = None
-        if crn is not None:
-            manager, rosh, mappa, predictors = await asyncio.gather(
-                self.cached(("com", crn), lambda: self.call(
-                    "delius", f"/probation-cases/{crn}/community-manager", CommunityManager)),
-                self.call("delius", f"/probation-cases/{crn}/risk/rosh", RiskOfSeriousHarm, audience="staff"),
-                self.cached(("mappa", crn), lambda: self.call("delius", f"/probation-cases/{crn}/mappa", Mappa)),
-                self.call("delius", f"/probation-cases/{crn}/risk/predictors", list[RiskPredictor]))
-            risk = {"riskOfSeriousHarm": None if rosh is None else {"overall": rosh.overall_risk_level},
-                    "mappa": None if mappa is None else {"level": mappa.level, "category": mappa.category},
-                    "predictors": [{"name": r.name, "score": r.score, "level": r.level} for r in predictors or []]}
         item = base[0]
         ordered = {k: item[k] for k in ("prisonerNumber", "firstName", "lastName", "dateOfBirth", "prisonId",
                                         "prisonName", "cellLocation", "releaseDate", "crn")}
@@ -148,6 +182,26 @@ class Floor:
             "nextAppointment": item["nextAppointment"], "pathways": item["pathways"],
             "idApplications": [{"id": str(r.id), "status": r.status} for r in ids],
             "bankApplications": [{"id": str(r.id), "status": r.status} for r in banks]}
+
+    async def probation(self, number: str, prisoners: asyncio.Future[dict[str, Prisoner]],
+                        ) -> tuple[CommunityManager | None, shape.Json | None]:
+        """A person's community offender manager and risk, asked for as soon as their CRN is in (and only for
+        someone NOMIS knows), while the appointments system answers for the same CRN."""
+        if number not in await prisoners:
+            return None, None
+        crn = await self.crn(number)
+        if crn is None:
+            return None, None
+        manager, rosh, mappa, predictors = await asyncio.gather(
+            self.cached(("com", crn), lambda: self.call(
+                "delius", f"/probation-cases/{crn}/community-manager", CommunityManager)),
+            self.call("delius", f"/probation-cases/{crn}/risk/rosh", RiskOfSeriousHarm, audience="staff"),
+            self.cached(("mappa", crn), lambda: self.call("delius", f"/probation-cases/{crn}/mappa", Mappa)),
+            self.call("delius", f"/probation-cases/{crn}/risk/predictors", list[RiskPredictor]))
+        return manager, {
+            "riskOfSeriousHarm": None if rosh is None else {"overall": rosh.overall_risk_level},
+            "mappa": None if mappa is None else {"level": mappa.level, "category": mappa.category},
+            "predictors": [{"name": r.name, "score": r.score, "level": r.level} for r in predictors or []]}
 
 
 FLOOR = web.AppKey("floor", Floor)
@@ -168,7 +222,7 @@ async def _handle(request: web.Request) -> web.Response:
         data = await floor.sql.national_dashboard()
     else:
         raise web.HTTPNotFound()
-    return web.Response(text=json.dumps({"data": data}), content_type="application/json")
+    return web.Response(body=orjson.dumps({"data": data}), content_type="application/json")
 
 
 async def _flush(request: web.Request) -> web.Response:
@@ -205,5 +259,6 @@ if __name__ == "__main__":
         parser.add_argument(f"--{system}", required=True)
     args = parser.parse_args()
     urls = {s: getattr(args, s) for s in ("nomis", "delius", "licences", "appointments")}
+    # The gateway's runtime too: uvloop (uvicorn picks it up), orjson, adapters built once.
     web.run_app(create_app(urls, args.database_url), host="127.0.0.1", port=args.port, print=None,
-                access_log=None)
+                access_log=None, loop=uvloop.new_event_loop())

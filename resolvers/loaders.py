@@ -1,7 +1,8 @@
 """Per-request data loaders, named ``<result>_by_<key>``.
 
 Batch-capable systems (NOMIS, CVL) get one call per batch up to their limit. Per-person systems (nDelius,
-appointments, NOMIS staff look-ups) get one call per distinct key, run concurrently under the client's cap.
+appointments, NOMIS staff look-ups) get one call per distinct key, run concurrently under the client's cap, each
+key settling as soon as its own call returns.
 Results line up with keys: a miss is ``None``, and a key that failed on its own carries its own exception.
 """
 
@@ -47,14 +48,21 @@ async def _each(keys: Sequence[K], fetch: Callable[[K], Awaitable[V]]) -> list[V
         except Exception as error:
             return error
 
+    if len(keys) == 1:  # what ``_per_key`` always passes: no gather, no extra task
+        return [await one(keys[0])]
     return list(await asyncio.gather(*(one(k) for k in keys)))
 
 
 def _per_key(fetch: Callable[[Any], Awaitable[Any]]) -> DataLoader[Any, Any]:
-    async def batch(keys: list[Any]) -> list[Any]:
+    """A loader for a system with no batch API: each key's call starts when the key is first asked for, and its
+    future settles when that call returns, so a hop chained on it (CRN, then appointments) starts at once rather
+    than after the slowest key asked for in the same tick. The per-request cache still makes one call per key.
+    """
+
+    async def calls(keys: list[Any]) -> list[Any]:
         return await _each(keys, fetch)
 
-    return DataLoader(batch)
+    return DataLoader(calls, batch=False)
 
 
 @dataclass(slots=True)

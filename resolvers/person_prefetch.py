@@ -76,9 +76,10 @@ async def prefetch(ctx: RequestContext, prisoners: Sequence[Prisoner], fields: C
 async def settle(loads: Sequence[Awaitable[Any]]) -> None:
     """Wait until every load is done. Failures stay with their keys in the loaders.
 
-    A loader settles a whole batch at once, so the futures are awaited one after another: the first wait covers
-    its batch and the rest are found done, where gathering 1,400 futures scheduled a callback for each (a
-    noticeable share of a warm page's CPU). Coroutines become tasks first, so they still run side by side.
+    The futures are awaited one after another, not gathered: a batch loader settles its whole batch at once, so
+    the first wait covers the batch and the rest are found done, where gathering 1,400 futures scheduled a
+    callback for each (a noticeable share of a warm page's CPU). Coroutines become tasks first, so they still run
+    side by side.
     """
     started = [load if isinstance(load, asyncio.Future) else asyncio.ensure_future(load) for load in loads]
     for future in started:
@@ -90,21 +91,55 @@ async def settle(loads: Sequence[Awaitable[Any]]) -> None:
 
 
 async def _by_crn(ctx: RequestContext, prisoners: Sequence[Prisoner], wanted: Collection[str]) -> None:
+    """Each person's CRN, then at once that person's loads keyed by it.
+
+    nDelius has no batch API, so the CRNs arrive one by one over many round trips under its cap. A person's
+    community offender manager and appointments are asked for as soon as their own CRN arrives, so the
+    appointments system (its own cap) works while nDelius is still answering for the rest of the page.
+    """
     loaders = ctx.loaders
-    futures = [loaders.crn_by_prisoner_number.load(p.prisoner_number) for p in prisoners]
-    await settle(futures)
-    known = [crn for crn in (_value(f) for f in futures) if isinstance(crn, str)]
-    loads: list[Awaitable[Any]] = []
+    hops: list[Callable[[str], Awaitable[Any]]] = []
     if "communityOffenderManager" in wanted:
-        loads += [loaders.community_manager_by_crn.load(crn) for crn in known]
+        hops.append(loaders.community_manager_by_crn.load)
     if "nextAppointment" in wanted:
         start, end = person_fields.next_window(datetime.now(UTC))
-        loads += [loaders.appointments_by_window.load((crn, start, end)) for crn in known]
-    await settle(loads)
+        hops.append(lambda crn: loaders.appointments_by_window.load((crn, start, end)))
+
+    def keyed_by(crn: str | None) -> list[Awaitable[Any]]:
+        return [hop(crn) for hop in hops] if crn is not None else []
+
+    crns = [loaders.crn_by_prisoner_number.load(p.prisoner_number) for p in prisoners]
+    await settle(await _as_each_settles(crns, keyed_by))
 
 
-def _value(future: Awaitable[T]) -> T | None:
-    return future.result() if settled(future) else None  # type: ignore[attr-defined]
+def _as_each_settles(futures: Sequence[asyncio.Future[T]],
+                     then: Callable[[T], list[Awaitable[Any]]]) -> asyncio.Future[list[Awaitable[Any]]]:
+    """Call ``then(value)`` as each future settles with a value, in its done callback (no task per future).
+
+    The returned future is done when every one of ``futures`` is, and holds every load ``then`` started. Once it
+    is cancelled (the request went away), nothing more is started.
+    """
+    done: asyncio.Future[list[Awaitable[Any]]] = asyncio.get_running_loop().create_future()
+    started: list[Awaitable[Any]] = []
+    remaining = len(futures)
+
+    def on_done(future: asyncio.Future[T]) -> None:
+        nonlocal remaining
+        remaining -= 1
+        if done.done():
+            return
+        try:
+            if settled(future):
+                started.extend(then(future.result()))
+        finally:
+            if remaining == 0:
+                done.set_result(started)
+
+    if not futures:
+        done.set_result(started)
+    for future in futures:
+        future.add_done_callback(on_done)
+    return done
 
 
 def next_appointment(ctx: RequestContext, prisoner: Prisoner) -> Appointment | Awaitable[Appointment | None] | None:

@@ -57,7 +57,7 @@ class Observability(SchemaExtension):
         if record is not None and dataclasses.is_dataclass(loaders):
             for loader_field in dataclasses.fields(loaders):
                 loader = getattr(loaders, loader_field.name)
-                if isinstance(loader, DataLoader):
+                if isinstance(loader, DataLoader) and loader.batch:  # a per-key loader's "batch" is one key
                     _count_batches(loader, loader_field.name, record)
         yield
 

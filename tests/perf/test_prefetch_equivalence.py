@@ -127,9 +127,12 @@ async def test_people_answers_as_the_plain_resolvers_do(stack, seeded, tokens, p
     assert fast["log"] == plain["log"]
     if down is None:
         assert fast["calls"] == plain["calls"]
-    else:  # the breaker may open sooner when the page's loads start together: never more calls, maybe fewer
+    else:  # no call the plain resolvers would not make. Not a count: the breaker may open sooner when the page's
+        # loads start together, and each key settles as its own call fails, so the first failure can end the
+        # request while other keys are between retries (how many retries were sent by then varies).
         for system in SYSTEMS:
-            assert not fast["calls"][system] - plain["calls"][system], f"prefetch added calls to {system}"
+            added = set(fast["calls"][system]) - set(plain["calls"][system])
+            assert not added, f"prefetch added calls to {system}: {sorted(added)}"
     # The cases are not vacuous: people came back, and an outage shows as coded errors at their paths.
     if persona == "probation-staff" and down == "delius":  # their scope needs nDelius: nobody can be shown
         assert fast["data"] is None and fast["errors"]
