@@ -25,7 +25,7 @@ import uvloop
 from aiohttp import ClientSession, ClientTimeout, web
 from pydantic import TypeAdapter
 from sqlalchemy import bindparam, text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from benchmarks import floor_shapes as shape
 from benchmarks.floor_sql import FloorSql
@@ -33,6 +33,7 @@ from sources.appointments.models import Appointment, AppointmentList
 from sources.delius.models import CommunityManager, CrnLookup, Mappa, RiskOfSeriousHarm, RiskPredictor
 from sources.licences.models import LicenceSummary
 from sources.nomis.models import Prisoner, PrisonStaff
+from sources.store.db import Database
 
 T = TypeVar("T")
 CAP = 16
@@ -238,11 +239,11 @@ def create_app(urls: dict[str, str], database_url: str) -> web.Application:
     app = web.Application()
 
     async def lifespan(app: web.Application) -> Any:
-        engine = create_async_engine(database_url)
-        app[FLOOR] = Floor(urls, engine)
+        database = Database(database_url)  # the gateway's engine settings: pool, pragmas, Postgres settings
+        app[FLOOR] = Floor(urls, database.engine)
         yield
         await app[FLOOR].http.close()
-        await engine.dispose()
+        await database.dispose()
 
     app.cleanup_ctx.append(lifespan)
     app.router.add_post("/w/{operation}", _handle)

@@ -21,17 +21,21 @@ from sources.store.enums import COMPLETE_STATUSES, Pathway, PathwayStatusCode
 
 WINDOWS = {"WITHIN_12_WEEKS": (1,), "WITHIN_24_WEEKS": (1, 2), "ALL_FUTURE": (1, 2, 3)}
 NATIONAL_SQL = """
-WITH people AS (
-  SELECT prisoner_number,
-         CASE WHEN release_date IS NULL OR release_date < :today THEN 0
-              WHEN release_date < :near THEN 1 WHEN release_date < :far THEN 2 ELSE 3 END AS bucket
-  FROM prison_population)
-SELECT -1 AS bucket, NULL AS pathway, NULL AS status, COUNT(*) AS n FROM prison_projection_state
+SELECT -1 AS kind, NULL AS pathway, NULL AS status, COUNT(*) AS n, 0 AS soon, 0 AS later, 0 AS latest
+  FROM prison_projection_state
 UNION ALL
-SELECT bucket, NULL, NULL, COUNT(*) FROM people GROUP BY bucket
+SELECT 0, NULL, NULL, COUNT(*),
+       COUNT(*) FILTER (WHERE release_date >= :today AND release_date < :near),
+       COUNT(*) FILTER (WHERE release_date >= :near AND release_date < :far),
+       COUNT(*) FILTER (WHERE release_date >= :far)
+  FROM prison_population
 UNION ALL
-SELECT p.bucket, s.pathway, s.status, COUNT(*) FROM people p
-  JOIN pathway_status s ON s.prisoner_number = p.prisoner_number GROUP BY p.bucket, s.pathway, s.status
+SELECT 1, s.pathway, s.status, COUNT(*),
+       COUNT(*) FILTER (WHERE p.release_date >= :today AND p.release_date < :near),
+       COUNT(*) FILTER (WHERE p.release_date >= :near AND p.release_date < :far),
+       COUNT(*) FILTER (WHERE p.release_date >= :far)
+  FROM prison_population p JOIN pathway_status s ON s.prisoner_number = p.prisoner_number
+ GROUP BY s.pathway, s.status
 """
 
 
@@ -81,14 +85,15 @@ class FloorSql:
         params: dict[str, Any] = {"today": now, "near": now + timedelta(days=84), "far": now + timedelta(days=168)}
         async with self.sessions() as session:
             rows = list(await session.execute(text(NATIONAL_SQL), params))
-        prisons = next(int(n) for bucket, _, _, n in rows if bucket == -1)
+        prisons = next(int(n) for kind, _, _, n, *_ in rows if kind == -1)
         by_bucket: Counter[int] = Counter()
         recorded: Counter[tuple[int, str, str]] = Counter()
-        for bucket, pathway, status, n in rows:
-            if bucket >= 0 and pathway is None:
-                by_bucket[int(bucket)] = int(n)
-            elif bucket >= 0:
-                recorded[(int(bucket), str(pathway), str(status))] = int(n)
+        for kind, pathway, status, n, *due in rows:
+            if kind == 0:
+                by_bucket.update({b: int(c) for b, c in enumerate(due, start=1)})
+                by_bucket[0] = int(n) - sum(int(c) for c in due)
+            elif kind == 1:
+                recorded.update({(b, str(pathway), str(status)): int(c) for b, c in enumerate(due, start=1)})
         people = {w: sum(by_bucket[b] for b in buckets) for w, buckets in WINDOWS.items()}
         tally: dict[tuple[str, str, str], int] = {}
         for window, buckets in WINDOWS.items():

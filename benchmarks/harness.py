@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import procs, report
-from benchmarks.databases import bench_database
+from benchmarks.databases import analyse, bench_database
 from benchmarks.leaver_page import leaver_cookie
 from benchmarks.load import percentile, run_load, set_faults, upstream_calls
 from benchmarks.workloads import NATIONAL, WORKLOADS, Workload
@@ -138,6 +138,7 @@ class Bench:
             url, headers, bodies = await self.request(workload, "gateway", 1)
             await run_load(url, bodies, concurrency=1, headers=headers, page=bool(workload.page),
                            request_timeout=WARM_UP_TIMEOUT)
+        await analyse(self.database_url)
         for latency in latencies:
             await set_faults(self.legacy, LATENCIES[latency])
             for workload in workloads:

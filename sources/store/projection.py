@@ -146,9 +146,24 @@ async def projection_states(database: Database) -> dict[str, ProjectionState]:
         return {row.prison_id: ProjectionState(row.prison_id, row.refreshed_at, row.people) for row in rows.scalars()}
 
 
+@dataclass(frozen=True, slots=True)
+class Projections:
+    """The projections of the prisons asked for, and whether the projection holds any other prison."""
+
+    states: dict[str, ProjectionState]
+    """The prisons asked for that have a copy, fresh or stale; one never read is left out."""
+    others: frozenset[str]
+    """Prisons in the projection that were not asked for (inactive ones a prison dashboard once read)."""
+
+    @property
+    def whole(self) -> bool:
+        """The projection holds exactly these prisons: a count over them may read it without a filter."""
+        return not self.others
+
+
 async def ensure_projections(database: Database, nomis: NomisClient, prison_ids: Sequence[str], *,
                              max_age: timedelta = PROJECTION_TTL, clock: Clock = utc_now,
-                             concurrency: int = 4) -> dict[str, ProjectionState]:
+                             concurrency: int = 4) -> Projections:
     """Many prisons' projections (a national view): one read of their states, then only stale ones refreshed.
 
     A prison whose refresh fails keeps its last copy, marked stale; one never read at all is left out, so
@@ -167,4 +182,6 @@ async def ensure_projections(database: Database, nomis: NomisClient, prison_ids:
 
     stale = [p for p in prison_ids if p not in states or not _fresh(states[p], asked_at, force=False, max_age=max_age)]
     await asyncio.gather(*(refresh(p) for p in stale))
-    return {p: states[p] for p in prison_ids if p in states}
+    asked = set(prison_ids)
+    return Projections({p: states[p] for p in prison_ids if p in states},
+                       frozenset(p for p in states if p not in asked))

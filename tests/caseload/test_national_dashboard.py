@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import insert
 
 from fixtures.stubs.base import Faults
+from gateway.settings import Settings
+from resolvers.caseload import today
+from sources.store.db import Database
+from sources.store.models import PathwayStatus, PrisonPopulation, PrisonProjectionState
 from tests.caseload.conftest import PATHWAYS, STATUSES, Reckoning, due_within
 from tests.conftest import issue_token
 from tests.support.graphql import codes, gql
@@ -78,3 +85,30 @@ async def test_nomis_down_before_any_read_degrades_the_field_not_the_answer(clie
     assert body["data"] == {"nationalDashboard": None}
     assert codes(body) == ["UPSTREAM_UNAVAILABLE"]
     assert body["errors"][0]["extensions"]["system"] == "nomis"
+
+
+async def test_a_projected_prison_outside_the_register_is_not_counted(client, stack, reckoning, seeded: Settings):
+    """A prison dashboard once read an inactive prison (not in the register): its people, due soon and with
+    pathways recorded, stay out of the national counts, which otherwise read the projection whole."""
+    database = Database(seeded.database_url)
+    now = datetime.now(UTC)
+    numbers = [f"Z{i:04d}ZZ" for i in range(5)]
+    try:
+        async with database.session() as session:
+            await session.execute(insert(PrisonProjectionState).values(prison_id="ZZI", refreshed_at=now, people=5))
+            await session.execute(insert(PrisonPopulation), [
+                {"prison_id": "ZZI", "prisoner_number": n, "first_name": "Test", "last_name": f"Person {n}",
+                 "release_date": today() + timedelta(days=10), "refreshed_at": now} for n in numbers])
+            await session.execute(insert(PathwayStatus), [
+                {"prisoner_number": n, "pathway": "ACCOMMODATION", "status": "DONE", "updated_by": "test"}
+                for n in numbers])
+            await session.commit()
+    finally:
+        await database.dispose()
+
+    body = await gql(client, issue_token(stack, "national-leader"), NATIONAL)
+    assert "errors" not in body, body
+    national = body["data"]["nationalDashboard"]
+    assert national["prisons"] == len(reckoning.population.by_prison)
+    assert national["totalPeople"] == len(reckoning.population.people)
+    assert national["windows"] == [expected_window(reckoning, w) for w in WINDOW_DAYS]
