@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
 import gc
 import json
+import os
 import sys
 import time
 import urllib.error
@@ -15,6 +17,8 @@ from collections.abc import Sequence
 from gateway.settings import Environment, Settings
 
 PERSONAS_HELP = "prison-staff, probation-staff, prison-leader, leaver, integrator, admin"
+M_ARENA_MAX = -8  # glibc's mallopt option
+MALLOC_ARENAS = 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -79,7 +83,23 @@ def quiet_collector() -> None:
     gc.freeze()
 
 
+def few_malloc_arenas() -> None:
+    """Keep glibc's malloc to ``MALLOC_ARENAS`` arenas, unless the operator set ``MALLOC_ARENA_MAX``.
+
+    glibc gives threads arenas of their own, up to eight per core. The database threads (one per SQLite
+    connection, coming and going with the pool's overflow) allocate rows there and the event loop frees them;
+    each arena kept its own scattered free memory, and in a three-minute soak resident memory crept up 8 to 10%
+    after warm-up while Python's own heap stayed flat. With two arenas it stayed within 2.5% and ended 40 MiB
+    lower, at the same throughput. Call it before any thread starts.
+    """
+    if "MALLOC_ARENA_MAX" in os.environ or "arena_max" in os.environ.get("GLIBC_TUNABLES", ""):
+        return
+    if "CS_GNU_LIBC_VERSION" in getattr(os, "confstr_names", {}):  # glibc only (not musl, not macOS)
+        ctypes.CDLL(None).mallopt(M_ARENA_MAX, MALLOC_ARENAS)
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    few_malloc_arenas()
     import uvicorn
 
     from gateway.app import create_app
