@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import cached_property
 from typing import Any
 
@@ -53,6 +54,7 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
             correlation_id=getattr(state, "correlation_id", "unknown"),
             stale_systems=stale,
             first_time_code_key=request.app.state.settings.first_time_code_key.get_secret_value().encode(),
+            after_response=getattr(state, "after_response", None),
         )
 
     def encode_json(self, data: object) -> str | bytes:
@@ -72,6 +74,8 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
             await super().__call__(scope, receive, send)
             return
         settings: Settings = scope["app"].state.settings
+        after_response: list[Callable[[], Awaitable[None]]] = []  # filled by the operation (the access log)
+        scope.setdefault("state", {})["after_response"] = after_response
         try:
             refuse_declared_size(scope, settings.max_body_bytes)
             response = await self.run(Request(scope, receive=capped(receive, settings.max_body_bytes)))
@@ -79,7 +83,11 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
             response = Refused(e.status_code, _HTTP_CODES.get(e.status_code, "BAD_REQUEST"), e.reason).response()
         except Refused as refused:
             response = refused.response()
-        await response(scope, receive, send)
+        try:
+            await response(scope, receive, send)
+        finally:  # within the request still: the in-flight count and a test client both wait for it
+            for job in after_response:
+                await job()
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData | list[GraphQLRequestData]:
         if request.method == "GET":

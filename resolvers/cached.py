@@ -7,7 +7,7 @@ recorded so the response can say which parts are stale.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -41,6 +41,7 @@ class CachedReads:
         self.sources = sources
         self.stale_systems = stale_systems
         # ``bypass``: the benchmarks' naive baseline reads every value from its system.
+        self.bypass = bypass
         self._get_or_load = _uncached if bypass else get_or_load
 
     async def crn(self, prisoner_number: str) -> str | None:
@@ -70,15 +71,43 @@ class CachedReads:
     async def appointments(self, crn: str, start: date, end: date) -> list[Appointment]:
         """A person's appointments in a window; cached briefly, and dropped when the gateway books one."""
         found = await self.sources.cache.get_restored(kinds.APPOINTMENTS_GENERATION, crn, int)
-        generation = found[0] if found is not None and found[1] else 0  # as ``get``: fresh, else none yet
-        key = f"{crn}:{generation}:{start.isoformat()}:{end.isoformat()}"
+        key = _appointments_key(crn, found, start, end)
         value, stale = await self._get_or_load(
             self.sources.cache, kinds.APPOINTMENTS, key,
             lambda: self.sources.appointments.get_appointments(crn, start=start, end=end),
-            dump=lambda items: [_dump(a) for a in items],
-            restore=lambda raw: tuple(Appointment.model_validate(a) for a in raw))
+            dump=lambda items: [_dump(a) for a in items], restore=_restore_appointments)
         self._note(stale, self.sources.appointments.system)
         return list(value)  # restored values are shared across requests: each caller gets its own list
+
+    # --- Fresh hits for a page of people, in one read of the cache (resolvers/person_prefetch.py) ---------
+    # Each answers what the single read above would for a fresh entry, and reports the hit as it does; a key
+    # left out (a miss, a stale copy) is for the single read to load. Nothing with the cache bypassed.
+
+    async def fresh_crns(self, prisoner_numbers: Sequence[str]) -> dict[str, str | None]:
+        found = await self._fresh(CRN, prisoner_numbers, str)
+        return {number: value or None for number, value in found.items()}
+
+    async def fresh_community_managers(self, crns: Sequence[str]) -> dict[str, CommunityManager]:
+        return await self._fresh(kinds.COMMUNITY_MANAGER, crns, CommunityManager.model_validate)
+
+    async def fresh_appointments(self, crns: Sequence[str], start: date, end: date) -> dict[str, list[Appointment]]:
+        if self.bypass or not crns:
+            return {}
+        generations = await self.sources.cache.get_restored_many(kinds.APPOINTMENTS_GENERATION, crns, int)
+        keys = {_appointments_key(crn, found, start, end): crn for crn, found in zip(crns, generations, strict=True)}
+        found = await self._fresh(kinds.APPOINTMENTS, list(keys), _restore_appointments)
+        return {keys[key]: list(value) for key, value in found.items()}
+
+    async def _fresh(self, kind: str, keys: Sequence[str], restore: Callable[[Any], T]) -> dict[str, T]:
+        if self.bypass or not keys:
+            return {}
+        cache = self.sources.cache
+        found = await cache.get_restored_many(kind, keys, restore)
+        hits = {key: entry[0] for key, entry in zip(keys, found, strict=True) if entry is not None and entry[1]}
+        if cache.on_lookup is not None:
+            for _ in hits:
+                cache.on_lookup(kind, kinds.LOOKUP_HIT)
+        return hits
 
 
     async def prisons(self) -> list[PrisonSummary]:
@@ -100,6 +129,15 @@ class CachedReads:
         if stale:
             self.stale_systems.add(system)
 
+
+
+def _appointments_key(crn: str, generation: tuple[int, bool] | None, start: date, end: date) -> str:
+    number = generation[0] if generation is not None and generation[1] else 0  # as ``get``: fresh, else none yet
+    return f"{crn}:{number}:{start.isoformat()}:{end.isoformat()}"
+
+
+def _restore_appointments(raw: Any) -> tuple[Appointment, ...]:
+    return tuple(Appointment.model_validate(a) for a in raw)
 
 
 async def _uncached(cache: object, kind: str, key: str, load: Callable[[], Awaitable[T]], **_: Any) -> tuple[T, bool]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from auth.principal import Principal
@@ -18,3 +19,5 @@ class RequestContext:
     first_time_code_key: bytes | None = None  # HMAC key for first-time codes; from the settings
     stale_systems: set[str] = field(default_factory=set)  # systems served from a stale cached copy
     field_groups_read: dict[str, set[str]] = field(default_factory=dict)  # person -> groups, for the access log
+    # Work for once the HTTP answer is sent (the access-log write); None outside the HTTP view: done at once.
+    after_response: list[Callable[[], Awaitable[None]]] | None = None

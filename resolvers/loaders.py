@@ -9,7 +9,7 @@ Results line up with keys: a miss is ``None``, and a key that failed on its own 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -53,16 +53,31 @@ async def _each(keys: Sequence[K], fetch: Callable[[K], Awaitable[V]]) -> list[V
     return list(await asyncio.gather(*(one(k) for k in keys)))
 
 
-def _per_key(fetch: Callable[[Any], Awaitable[Any]]) -> DataLoader[Any, Any]:
+class PerKeyLoader(DataLoader[K, V]):
     """A loader for a system with no batch API: each key's call starts when the key is first asked for, and its
     future settles when that call returns, so a hop chained on it (CRN, then appointments) starts at once rather
     than after the slowest key asked for in the same tick. The per-request cache still makes one call per key.
     """
 
-    async def calls(keys: list[Any]) -> list[Any]:
-        return await _each(keys, fetch)
+    def __init__(self, fetch: Callable[[K], Awaitable[V]]) -> None:
+        async def calls(keys: list[K]) -> list[V | BaseException | None]:
+            return await _each(keys, fetch)
 
-    return DataLoader(calls, batch=False)
+        super().__init__(calls, batch=False)  # type: ignore[arg-type]
+
+    def unasked(self, keys: Sequence[K]) -> list[K]:
+        """The keys this request has not loaded (nor primed) yet."""
+        cache = self._cache
+        return [key for key in keys if self.get_cache_key(key) not in cache]
+
+    def prime_many(self, values: Mapping[K, V]) -> None:
+        """Settle these keys with values already at hand (fresh cache hits): no call, no task per key."""
+        for key, value in values.items():
+            self.prime(key, value)
+
+
+def _per_key(fetch: Callable[[Any], Awaitable[Any]]) -> PerKeyLoader[Any, Any]:
+    return PerKeyLoader(fetch)
 
 
 @dataclass(slots=True)
@@ -70,15 +85,15 @@ class Loaders:
     prisoner_by_number: DataLoader[str, Prisoner | None]
     key_worker_by_prisoner_number: DataLoader[str, PrisonStaff | None]
     prison_offender_manager_by_prisoner_number: DataLoader[str, PrisonStaff | None]
-    crn_by_prisoner_number: DataLoader[str, str | None]
-    community_manager_by_crn: DataLoader[str, CommunityManager | None]
+    crn_by_prisoner_number: PerKeyLoader[str, str | None]
+    community_manager_by_crn: PerKeyLoader[str, CommunityManager | None]
     case_details_by_crn: DataLoader[str, CaseDetails | None]
     mappa_by_crn: DataLoader[str, Mappa | None]
     risk_of_serious_harm_by_crn: DataLoader[str, RiskOfSeriousHarm | None]
     risk_predictors_by_crn: DataLoader[str, list[RiskPredictor] | None]
     licence_summary_by_prisoner_number: DataLoader[str, LicenceSummary | None]
     licence_by_id: DataLoader[int, Licence | None]
-    appointments_by_window: DataLoader[AppointmentWindow, list[Appointment] | None]
+    appointments_by_window: PerKeyLoader[AppointmentWindow, list[Appointment] | None]
     pathway_statuses_by_prisoner_number: DataLoader[str, list[StatusRow]]
     pathway_history_by_prisoner_number: DataLoader[str, list[PathwayStatusChange]]
     allocation_by_prisoner_number: DataLoader[str, AllocationRow | None]

@@ -3,16 +3,18 @@
 ``Requires`` calls ``note_read`` after a guarded field resolved. A field on a Person-like source (see
 ``PERSON_ATTRIBUTES``) names its person directly; a field further down (a staff contact's email) is attributed to the
 nearest Person above it in the result path. ``AccessLog`` then writes one row per person, once, at the end of
-the operation. Leavers are never logged: they can only ever read themselves. A failed write is logged and
-never fails the response.
+the operation; over HTTP, once the answer has been sent (its commit waits for the disk, the reader need not),
+still before the request is done. Leavers are never logged: they can only ever read themselves. A failed write
+is logged and never fails the response.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from graphql.pyutils import Path
@@ -21,7 +23,8 @@ from strawberry.types import Info
 
 from auth.principal import Audience
 from sources.store import access_log
-from sources.store.models import AccessLogEntryCreate
+from sources.store.access_log import AccessLogRow
+from sources.store.models import utc_now
 
 log = logging.getLogger("gateway.access_log")
 
@@ -33,10 +36,13 @@ PathKey = Path  # a field's place in the result: graphql-core's linked (prev, ke
 @dataclass(slots=True)
 class _Placed:
     """Per operation: where each Person sits in the result, so nested fields can be attributed to their person,
-    and the last Person field's (source, parent path, prisoner number), which its sibling fields share."""
+    and the last Person field's (source, parent path, prisoner number), which its sibling fields share. Also the
+    context last noted for and its reads (None: not logged), found once rather than for each of 2,000 fields."""
 
     paths: dict[PathKey, str] = field(default_factory=dict)
     last: tuple[Any, PathKey | None, str] | None = None
+    context: Any = None
+    reads: dict[str, set[str]] | None = None
 
 
 _placed: ContextVar[_Placed | None] = ContextVar("person_paths", default=None)
@@ -49,11 +55,15 @@ def note_read(info: Info[Any, Any], source: Any, group: str) -> None:
 
 def note_read_at(context: Any, parent: PathKey | None, source: Any, group: str) -> None:
     """``note_read`` for a field whose parent's place in the result is ``parent``."""
-    reads: dict[str, set[str]] | None = getattr(context, "field_groups_read", None)
-    principal = getattr(context, "principal", None)
-    if reads is None or getattr(principal, "audience", None) not in LOGGED_AUDIENCES:
-        return
     placed = _placed.get()
+    if placed is not None and placed.context is context:
+        reads = placed.reads
+    else:
+        reads = _logged_reads(context)
+        if placed is not None:
+            placed.context, placed.reads = context, reads
+    if reads is None:
+        return
     # graphql-core's Path is a linked tuple: hashing it walks the few links in C, where building a list of
     # keys per field cost a noticeable share of a 200-person query.
     last = None if placed is None else placed.last
@@ -79,6 +89,15 @@ def note_read_at(context: Any, parent: PathKey | None, source: Any, group: str) 
         groups.add(group)
 
 
+def _logged_reads(context: Any) -> dict[str, set[str]] | None:
+    """Where this context keeps its reads, when its principal's reads are logged; else None."""
+    reads: dict[str, set[str]] | None = getattr(context, "field_groups_read", None)
+    principal = getattr(context, "principal", None)
+    if reads is None or getattr(principal, "audience", None) not in LOGGED_AUDIENCES:
+        return None
+    return reads
+
+
 # A source stands for a person when one of these carries a prisoner number: Person's NOMIS record, or the
 # prison projection's row behind a caseload entry.
 PERSON_ATTRIBUTES = ("prisoner", "row")
@@ -92,11 +111,11 @@ def _person_of(source: Any) -> str | None:
     return None
 
 
-def entries_for(context: Any) -> list[AccessLogEntryCreate]:
+def entries_for(context: Any) -> list[AccessLogRow]:
     principal = context.principal
-    return [AccessLogEntryCreate(principal=principal.log_name, audience=principal.audience.value,
-                                 prisoner_number=number, field_groups=sorted(groups),
-                                 correlation_id=context.correlation_id)
+    name, audience, correlation_id = principal.log_name, principal.audience.value, context.correlation_id
+    return [AccessLogRow(at=utc_now(), principal=name, audience=audience, prisoner_number=number,
+                         field_groups=sorted(groups), correlation_id=correlation_id)
             for number, groups in sorted(context.field_groups_read.items()) if groups]
 
 
@@ -115,9 +134,17 @@ class AccessLog(SchemaExtension):
         entries = entries_for(context) if getattr(context, "field_groups_read", None) else []
         if not entries:
             return
-        try:
-            async with context.sources.database.transaction() as connection:
-                await access_log.append(session=connection, entries=entries)
-        except Exception:  # the reader already has the answer; losing the row must not lose the answer
-            log.exception("access log write failed", extra={"correlation_id": context.correlation_id,
-                                                            "people": len(entries)})
+        after_response: list[Callable[[], Awaitable[None]]] | None = getattr(context, "after_response", None)
+        if after_response is None:
+            await _write(context, entries)
+        else:  # the HTTP view writes it once the answer is sent (gateway/graphql_view.py)
+            after_response.append(partial(_write, context, entries))
+
+
+async def _write(context: Any, entries: list[AccessLogRow]) -> None:
+    try:
+        async with context.sources.database.transaction() as connection:
+            await access_log.append(session=connection, entries=entries)
+    except Exception:  # the reader already has the answer; losing the row must not lose the answer
+        log.exception("access log write failed", extra={"correlation_id": context.correlation_id,
+                                                        "people": len(entries)})

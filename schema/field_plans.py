@@ -32,6 +32,7 @@ from strawberry.types import Info
 from strawberry.types.field import StrawberryField
 
 from schema.access_log import note_read_at
+from schema.flat_objects import complete_flat, never_awaitable
 from schema.permissions import Public, Requires
 
 if TYPE_CHECKING:
@@ -86,8 +87,9 @@ class FieldPlan:
     holds nothing of one execution (the executor comes with each call's ``FieldInfo``), so every execution of
     the same document shares it."""
 
-    __slots__ = ("complete", "details", "field_def", "field_name", "info_class", "leaf",
-                 "parent_type", "resolve", "response_name", "return_type", "strawberry_field")
+    __slots__ = ("attribute", "coerce", "complete", "details", "field_def", "field_name", "info_class", "leaf",
+                 "non_null", "object_type", "parent_type", "resolve", "response_name", "return_type",
+                 "strawberry_field")
 
     def __init__(self, parent_type: GraphQLObjectType, response_name: str,
                  details: FieldDetailsList, field_def: GraphQLField, strawberry_field: StrawberryField,
@@ -103,8 +105,18 @@ class FieldPlan:
         self.resolve: Resolver = _resolver(self, strawberry_field)
         self.complete: Completer = self._completer(field_def.type)
         # A leaf (or a non-null leaf) completes at once and never needs the field's path.
-        of = field_def.type.of_type if isinstance(field_def.type, GraphQLNonNull) else field_def.type
+        type_ = field_def.type
+        self.non_null = isinstance(type_, GraphQLNonNull)
+        of = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
         self.leaf = isinstance(of, GraphQLLeafType)
+        # A leaf read straight off its source (no resolver, no guard): its value's coercion, for flat_leaves.
+        plain = isinstance(of, GraphQLLeafType) and strawberry_field.base_resolver is None and not any(
+            isinstance(e, Requires) for e in strawberry_field.extensions)
+        self.attribute = strawberry_field.python_name if plain else None
+        self.coerce: Callable[[Any], Any] | None = (
+            (_enum_names(of) or of.coerce_output_value) if plain and isinstance(of, GraphQLLeafType) else None)
+        # An object completed by ``_object``, which may complete it flat (schema/flat_objects.py).
+        self.object_type = of if isinstance(of, GraphQLObjectType) and of.is_type_of is None else None
 
     def standard(self, type_: GraphQLOutputType) -> Completer:
         """graphql-core's own completion of ``type_`` for this field."""
@@ -145,13 +157,22 @@ class FieldPlan:
                 raise result
             if result is None or result is Undefined:
                 return None
-            return info.executor.collect_and_execute_subfields(type_, details, path, result, None)
+            executor = info.executor
+            flat = executor.flat_for(type_, details)
+            if flat is not None and type(result) is flat[0]:  # schema/flat_objects.py
+                completed = complete_flat(flat, result, executor.is_awaitable)
+                if completed is not None:
+                    return completed
+            return executor.collect_and_execute_subfields(type_, details, path, result, None)
 
         return complete
 
     def _list(self, item_type: GraphQLOutputType, inner: Completer) -> Completer:
         details = self.details
         standard = self.standard(GraphQLList(item_type))
+        # Items of an object type may complete as flat objects (schema/flat_objects.py), without a path each.
+        of = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        object_type = of if isinstance(of, GraphQLObjectType) and of.is_type_of is None else None
 
         def complete(result: Any, path: Path, info: FieldInfo) -> Any:
             if isinstance(result, Exception):
@@ -162,10 +183,17 @@ class FieldPlan:
                 return standard(result, path, info)
             executor = info.executor
             is_awaitable = executor.is_awaitable
+            flat = executor.flat_for(object_type, details) if object_type is not None else None
+            flat_class = flat[0] if flat is not None else None
             completed: list[Any] = []
             pending: list[int] = []
             try:
                 for index, item in enumerate(result):
+                    if type(item) is flat_class:
+                        done = complete_flat(flat, item, is_awaitable)  # type: ignore[arg-type]
+                        if done is not None:
+                            completed.append(done)
+                            continue
                     item_path = path.add_key(index, None)
                     if is_awaitable(item):
                         completed.append(executor.complete_awaitable_list_item_value(
@@ -275,7 +303,7 @@ def _resolver(plan: FieldPlan, field: StrawberryField) -> Resolver:
     def guarded(source: Any, executor: PlannedExecutionContext, context: Any, parent: Path | None) -> Any:
         check(context.principal)
         result = call(source, executor, context, parent)
-        if iscoroutine(result):  # a loader-backed field whose data was not loaded yet, as in Requires.resolve
+        if not never_awaitable(result) and iscoroutine(result):  # a loader-backed field not loaded yet
             info = FieldInfo(plan, executor, context, parent)
             return guard._noted_when_done(result, source, info)  # type: ignore[arg-type]
         note_read_at(context, parent, source, group)

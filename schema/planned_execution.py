@@ -31,11 +31,12 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import Info
 
 from schema.field_plans import FieldDetailsList, FieldInfo, FieldPlan, Planned, plannable
+from schema.flat_objects import FlatLeaves, complete_flat, flat_leaves, never_awaitable
 
 # Plans shared by every execution of a document, keyed by the identity of its nodes (a persisted document is
 # parsed once, schema/prepared.py). Bounded: free-form documents are parsed anew each time and never hit.
 SHARED_PLANS = 512
-_SHARED: dict[tuple[Any, ...], tuple[Any, tuple[Any, ...], Planned]] = {}
+_SHARED: dict[tuple[Any, ...], tuple[Any, tuple[Any, ...], Planned, FlatLeaves | None]] = {}
 
 
 class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -43,7 +44,8 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._plans: dict[int, tuple[GroupedFieldSet, Planned]] = {}
+        self._plans: dict[int, tuple[GroupedFieldSet, Planned, FlatLeaves | None]] = {}
+        self._flat: dict[int, tuple[FieldDetailsList, FlatLeaves | None]] = {}
         strawberry_schema = self.schema.extensions.get("strawberry-definition")
         config = getattr(strawberry_schema, "config", None)
         self._info_class: type[Info[Any, Any]] = getattr(config, "info_class", Info)
@@ -54,31 +56,48 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self._planning = (not getattr(converter, "_exception_handler_specs", ())
                           and (manager is None or not manager.middlewares))
 
-    def _plan(self, parent_type: GraphQLObjectType, grouped: GroupedFieldSet) -> Planned:
+    def _plan(self, parent_type: GraphQLObjectType, grouped: GroupedFieldSet) -> tuple[Planned, FlatLeaves | None]:
+        """The selection's plans, and its fields as flat leaves when every one is (``flat_leaves``)."""
         key = id(grouped)
         cached = self._plans.get(key)
         if cached is not None and cached[0] is grouped:
-            return cached[1]
-        planned = self._shared(parent_type, grouped) if self._planning else self._planned(parent_type, grouped)
-        self._plans[key] = (grouped, planned)  # the grouped set is kept alive, so its id is not reused
-        return planned
+            return cached[1], cached[2]
+        if self._planning:
+            planned, flat = self._shared(parent_type, grouped)
+        else:
+            planned, flat = self._planned(parent_type, grouped), None
+        self._plans[key] = (grouped, planned, flat)  # the grouped set is kept alive, so its id is not reused
+        return planned, flat
 
-    def _shared(self, parent_type: GraphQLObjectType, grouped: GroupedFieldSet) -> Planned:
+    def flat_for(self, type_: GraphQLObjectType, details: FieldDetailsList) -> FlatLeaves | None:
+        """The sub-selection of a field (``details``) on an object of ``type_`` as flat leaves, when it is one and
+        nothing is deferred: what ``collect_and_execute_subfields`` would run, found once per execution."""
+        key = id(details)
+        found = self._flat.get(key)
+        if found is not None and found[0] is details:
+            return found[1]
+        grouped, new_defer_usages, _ = self.collect_subfields(type_, details)
+        flat = None if new_defer_usages else self._plan(type_, grouped)[1]
+        self._flat[key] = (details, flat)  # the details are kept alive, so their id is not reused
+        return flat
+
+    def _shared(self, parent_type: GraphQLObjectType, grouped: GroupedFieldSet) -> tuple[Planned, FlatLeaves | None]:
         """The plans every execution of this selection shares: the same document's nodes give the same plans.
         Details that depend on variables (``@defer``, fragment arguments) are planned for this execution only."""
         if any(d.defer_usage is not None or d.fragment_variable_values is not None
                for details in grouped.values() for d in details):
-            return self._planned(parent_type, grouped)
+            return self._planned(parent_type, grouped), None
         nodes = tuple(d.node for details in grouped.values() for d in details)
         key = (id(self.schema), id(parent_type), tuple(grouped), tuple(map(id, nodes)))
         entry = _SHARED.get(key)
         if entry is not None and entry[0] is self.schema and entry[1] == nodes:
-            return entry[2]
+            return entry[2], entry[3]
         planned = self._planned(parent_type, grouped)
+        flat = flat_leaves(parent_type, planned)
         if len(_SHARED) >= SHARED_PLANS:
             del _SHARED[next(iter(_SHARED))]  # the oldest; persisted operations are planned again at once
-        _SHARED[key] = (self.schema, nodes, planned)  # the nodes are kept alive, so their ids are not reused
-        return planned
+        _SHARED[key] = (self.schema, nodes, planned, flat)  # the nodes are kept alive, so their ids are not reused
+        return planned, flat
 
     def _planned(self, parent_type: GraphQLObjectType, grouped: GroupedFieldSet) -> Planned:
         planned: Planned = []
@@ -94,13 +113,18 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
                        grouped_field_set: GroupedFieldSet, position_context: Any) -> Any:
         if position_context is not None:  # incremental delivery (@defer): the standard way
             return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
-        results: dict[str, Any] = {}
+        planned, flat = self._plan(parent_type, grouped_field_set)
         is_awaitable = self.is_awaitable
+        if flat is not None and type(source_value) is flat[0]:
+            completed = complete_flat(flat, source_value, is_awaitable)
+            if completed is not None:
+                return completed
+        results: dict[str, Any] = {}
         awaitable_fields: list[str] = []
         context = self.context_value
         type_name = parent_type.name
         try:
-            for response_name, details, plan in self._plan(parent_type, grouped_field_set):
+            for response_name, details, plan in planned:
                 if plan is None:
                     result = self.execute_field(parent_type, source_value, details,
                                                 Path(path, response_name, type_name), None)
@@ -109,7 +133,7 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 else:
                     result = self._run(plan, source_value, path, context)
                 results[response_name] = result
-                if type(result) not in _PLAIN and is_awaitable(result):
+                if not never_awaitable(result) and is_awaitable(result):
                     awaitable_fields.append(response_name)
         except Exception:
             if awaitable_fields:
@@ -122,12 +146,18 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _run(self, plan: FieldPlan, source: Any, parent: Path | None, context: Any) -> Any:
         try:
             result = plan.resolve(source, self, context, parent)
-            if type(result) not in _PLAIN and self.is_awaitable(result):
+            if not never_awaitable(result) and self.is_awaitable(result):
                 info = FieldInfo(plan, self, context, parent)
                 return self.complete_awaitable_value(plan.return_type, plan.details, info.raw, info.path, result,
                                                      None)
             if plan.leaf:
                 return plan.complete(result, None, None)  # a leaf needs neither its path nor an info
+            if plan.object_type is not None:  # a flat object needs neither either (as in the plan's completer)
+                flat = self.flat_for(plan.object_type, plan.details)
+                if flat is not None and type(result) is flat[0]:
+                    completed = complete_flat(flat, result, self.is_awaitable)
+                    if completed is not None:
+                        return completed
             info = FieldInfo(plan, self, context, parent)
             completed = plan.complete(result, info.path, info)
             if self.is_awaitable(completed):
@@ -146,10 +176,6 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         except Exception as raw_error:
             self.handle_field_error(raw_error, return_type, details, path)
             return None
-
-
-# Results that are never awaitable, skipped before graphql-core's more general test.
-_PLAIN = frozenset({str, int, float, bool, type(None), list, tuple, dict})
 
 
 async def _gathered_fields(results: dict[str, Any], names: list[str]) -> dict[str, Any]:

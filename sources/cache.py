@@ -11,7 +11,7 @@ import json
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 import redis.asyncio as aioredis
@@ -78,6 +78,10 @@ class Cache(Protocol):
         """``(restore(value), is_fresh)`` within the stale window, else None. ``restore`` runs once per stored
         entry in this process; later reads of the unchanged entry return the same object, so it must be one
         that callers do not mutate (a frozen model, a string)."""
+
+    async def get_restored_many(self, kind: str, keys: Sequence[str],
+                                restore: Callable[[Any], T]) -> list[tuple[T, bool] | None]:
+        """``get_restored`` of each key, in one read (one round trip to Redis)."""
 
 
 def _pack(value: Any, fresh_until: float) -> str:
@@ -158,6 +162,13 @@ class MemoryCache:
         self._entries.clear()
 
     async def get_restored(self, kind: str, key: str, restore: Callable[[Any], T]) -> tuple[T, bool] | None:
+        return self._restore(kind, key, restore)
+
+    async def get_restored_many(self, kind: str, keys: Sequence[str],
+                                restore: Callable[[Any], T]) -> list[tuple[T, bool] | None]:
+        return [self._restore(kind, key, restore) for key in keys]
+
+    def _restore(self, kind: str, key: str, restore: Callable[[Any], T]) -> tuple[T, bool] | None:
         raw = self._raw(kind, key)
         found = None if raw is None else self._restored.restore(kind, key, raw, restore)
         return None if found is None else (found[0], found[1] > self._clock())
@@ -234,6 +245,21 @@ class RedisCache:
         raw = await self._raw(kind, key)
         found = None if raw is None else self._restored.restore(kind, key, raw, restore)
         return None if found is None else (found[0], found[1] > time.time())
+
+    async def get_restored_many(self, kind: str, keys: Sequence[str],
+                                restore: Callable[[Any], T]) -> list[tuple[T, bool] | None]:
+        if not keys:
+            return []
+        try:
+            raws: list[str | bytes | None] = await self.client.mget([self._key(kind, key) for key in keys])
+        except RedisError as error:
+            log.warning("cache read failed: %s", type(error).__name__)
+            return [None] * len(keys)
+        found: list[tuple[T, bool] | None] = []
+        for key, raw in zip(keys, raws, strict=True):
+            restored = None if raw is None else self._restored.restore(kind, key, raw, restore)
+            found.append(None if restored is None else (restored[0], restored[1] > time.time()))
+        return found
 
     async def _raw(self, kind: str, key: str) -> str | bytes | None:
         try:

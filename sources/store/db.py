@@ -11,6 +11,8 @@ from alembic.config import Config
 from sqlalchemy import Connection, event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from sources.store.sqlite_driver import OneTripDbapi
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 POSTGRES_SERVER_SETTINGS = {"jit": "off"}
 """Set on every Postgres connection. JIT compilation pays off only for long analytical queries; ours are short,
@@ -26,9 +28,11 @@ class Database:
         if url.startswith("sqlite"):
             _ensure_sqlite_folder(url)
         postgres = url.startswith("postgresql+asyncpg")
+        # aiosqlite: one trip to the connection's thread per statement (sources/store/sqlite_driver.py)
+        driver = {"module": OneTripDbapi()} if url.startswith("sqlite+aiosqlite") else {}
         self.engine: AsyncEngine = create_async_engine(
             url, pool_pre_ping=not url.startswith("sqlite"),
-            connect_args={"server_settings": POSTGRES_SERVER_SETTINGS} if postgres else {})
+            connect_args={"server_settings": POSTGRES_SERVER_SETTINGS} if postgres else {}, **driver)
         if url.startswith("sqlite"):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)

@@ -360,10 +360,40 @@ class Leaves:
 
 
 @strawberry.type
+class Plain:
+    """Fields read straight off the dataclass: completed flat (schema/flat_objects.py) unless something is amiss."""
+
+    name: str
+    stage: Stage | None = None
+    code: Code | None = None
+    count: int | None = None
+
+
+class Shown:
+    """Not Plain, though it has Plain's fields: an object of another class is completed by the plans."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.stage, self.code, self.count = name, Stage.DONE, None, 1
+
+
+@strawberry.type
 class Query:
     @strawberry.field
     def box(self) -> Box | None:
         return Box(label="top")
+
+    @strawberry.field
+    def plains(self) -> list[Plain]:
+        return [Plain(name="p", stage=Stage.DONE, code=Code("a1"), count=3), Plain(name="q", code=Code("withheld")),
+                Plain(name="r", count="x"), Plain(name="s", stage="done"), Shown("t")]  # type: ignore[list-item,arg-type]
+
+    @strawberry.field
+    def loose_plains(self) -> list[Plain | None]:
+        return [Plain(name="p"), Plain(name=None), Plain(name="r", stage=Stage.NOT_STARTED)]  # type: ignore[arg-type]
+
+    @strawberry.field
+    def plain(self) -> Plain | None:
+        return Plain(name=None)  # type: ignore[arg-type]
 
     @strawberry.field
     def boxes(self) -> list[Box]:
@@ -450,6 +480,8 @@ DOCUMENTS: dict[str, str] = {
     "guarded nested fields": """{ people { prisonerNumber contact { name email } contacts { email } }
                                   person { contacts { email } } box { label } }""",
     "mutation": "mutation { touch { label leaves { name required } } }",
+    "flat objects": "{ plains { name stage code count } loosePlains { stage name } plain { count name } }",
+    "flat objects, fewer fields": "{ plains { count } loosePlains { name } box { label inner { label } } }",
 }
 PRISON_STAFF = Principal(audience=Audience.PRISON_STAFF, subject="staff", username="STAFF",
                          roles=frozenset({ROLE_EDIT}), caseloads=frozenset({"MDI"}))
@@ -467,6 +499,8 @@ class RecordedDatabase:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[RecordedDatabase]:
         yield self
+
+    transaction = session  # what the access log writes in
 
     async def execute(self, statement: Any, rows: list[dict[str, Any]]) -> None:
         self.rows += [{k: v for k, v in row.items() if k != "at"} for row in rows]  # "at": when written

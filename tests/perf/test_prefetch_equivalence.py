@@ -26,6 +26,7 @@ from fixtures.stubs.runner import AppStack
 from gateway.app import create_app
 from gateway.settings import Settings
 from resolvers.context import RequestContext
+from resolvers.loaders import PerKeyLoader
 from schema.types import person_page
 from sources.nomis.models import Prisoner
 from sources.store.models import AccessLogEntry
@@ -146,3 +147,58 @@ async def test_people_answers_as_the_plain_resolvers_do(stack, seeded, tokens, p
     else:
         assert fast["errors"] == []
         assert any(p["crn"] for p in people) and any(p["licence"] for p in people)
+
+
+async def _run_warm(settings: Settings, stack: AppStack, token: str, document: str,
+                    numbers: list[str]) -> dict[str, Any]:
+    """The same request twice on one fresh gateway; the second's body, upstream calls, access log and cache
+    lookups (kind and outcome, as the metrics count them): a warm page, whose hits the prefetch reads at once."""
+    app = create_app(settings)
+    async with LifespanManager(app) as manager:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://g") as http:
+            async def ask() -> httpx.Response:
+                response = await http.post(
+                    "/graphql", json={"query": document, "variables": {"numbers": numbers, "later": True}},
+                    headers={"Authorization": f"Bearer {token}"})
+                assert response.status_code == 200, response.text
+                return response
+
+            await ask()
+            for name in SYSTEMS:
+                state_of(stack.apps[name]).requests.clear()
+            lookups: Counter[tuple[str, str]] = Counter()
+            app.state.sources.cache.on_lookup = lambda kind, outcome: lookups.update([(kind, outcome)])
+            response = await ask()
+        async with app.state.sources.database.session() as session:
+            rows = (await session.execute(select(AccessLogEntry).where(
+                col(AccessLogEntry.correlation_id) == response.headers["x-correlation-id"]))).scalars().all()
+    body = response.json()
+    body.pop("extensions", None)
+    calls = {name: Counter(r.path for r in state_of(stack.apps[name]).requests) for name in SYSTEMS}
+    log = sorted((r.prisoner_number, tuple(r.field_groups), r.principal, r.audience) for r in rows)
+    return {"data": body.get("data"), "errors": _errors(body), "calls": calls, "log": log, "lookups": lookups}
+
+
+@pytest.mark.parametrize("persona", ["prison-staff", "probation-staff", "integrator"])
+async def test_a_warm_page_answers_as_the_plain_resolvers_do(stack, seeded, tokens, population, monkeypatch,
+                                                             persona):
+    """With the cache warm, the prefetch settles the page's CRNs, managers and appointments from it at once
+    (resolvers/person_prefetch.py): the same answer, calls, access log and cache hits as field by field."""
+    settings = settings_for(stack, seeded.database_url, max_query_cost=1_000_000)
+    numbers = _people(population)
+    document = INTEGRATOR_FIELDS if persona == "integrator" else EVERY_FIELD
+    primed: list[Any] = []
+    with monkeypatch.context() as patch:
+        prime_many = PerKeyLoader.prime_many
+        patch.setattr(PerKeyLoader, "prime_many", lambda loader, values: (primed.extend(values),
+                                                                          prime_many(loader, values)))
+        fast = await _run_warm(settings, stack, tokens[persona], document, numbers)
+    with monkeypatch.context() as patch:
+        patch.setattr(person_page, "prefetch", _no_prefetch)
+        plain = await _run_warm(settings, stack, tokens[persona], document, numbers)
+
+    assert fast == plain
+    assert fast["errors"] == [] and fast["data"]["people"]
+    assert fast["lookups"][("crn", "hit")] and fast["lookups"][("appointments", "hit")], "the page was not warm"
+    assert not any(outcome == "miss" for _, outcome in fast["lookups"])
+    assert primed, "nothing was settled from the cache up front"

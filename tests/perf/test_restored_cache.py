@@ -106,3 +106,17 @@ async def test_a_new_appointments_generation_misses(pair: tuple[Cache, Cache]) -
     await forget_appointments(writer, "X123456")
     after, _ = await get_or_load(reader, APPOINTMENTS, await key(), lambda: _answer(5), dump=_dump, restore=Level)
     assert after.level == 5
+
+
+async def test_many_keys_read_at_once_answer_as_one_read_each(pair: tuple[Cache, Cache]) -> None:
+    """A page's fresh hits are read in one go (one MGET on Redis): each key answers as ``get_restored`` would,
+    shares its restored object with it, and a missing or expired key is None."""
+    writer, reader = pair
+    await writer.set(MAPPA, "X1", {"level": 1})
+    await writer.set(MAPPA, "X2", {"level": 2}, ttl=0.0)
+    found = await reader.get_restored_many(MAPPA, ["X1", "X2", "X3"], Level)
+    one = await reader.get_restored(MAPPA, "X1", Level)
+    assert found[0] is not None and one is not None and found[0][0] is one[0] and found[0][1] and one[1]
+    assert found[1] is not None and found[1][0].level == 2 and not found[1][1]  # kept for outages, not fresh
+    assert found[2] is None
+    assert await reader.get_restored_many(MAPPA, [], Level) == []
