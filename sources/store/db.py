@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from pathlib import Path
 
 from alembic import command
@@ -27,6 +28,7 @@ class Database:
         self.url = url
         if url.startswith("sqlite"):
             _ensure_sqlite_folder(url)
+            _ensure_wal(url)
         postgres = url.startswith("postgresql+asyncpg")
         # aiosqlite: one trip to the connection's thread per statement (sources/store/sqlite_driver.py)
         driver = {"module": OneTripDbapi()} if url.startswith("sqlite+aiosqlite") else {}
@@ -96,7 +98,18 @@ def _ensure_sqlite_folder(url: str) -> None:
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _ensure_wal(url: str) -> None:
+    """Switch the file to WAL once, before any pooled connection exists. WAL is kept in the file; switching
+    needs the database to itself, so two connections switching at once (the app's and a script's, or two of
+    the pool's) failed with "database is locked"."""
+    path = url.split(":///", 1)[-1]
+    if not path or path == ":memory:":
+        return
+    with closing(sqlite3.connect(path, timeout=5)) as connection:
+        if str(connection.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+            connection.execute("PRAGMA journal_mode=WAL")
