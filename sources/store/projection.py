@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import delete, insert, text
+from sqlalchemy import bindparam, delete, insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -80,12 +80,15 @@ def _fresh(state: ProjectionState, asked_at: datetime, *, force: bool, max_age: 
     return not force and asked_at - state.refreshed_at < max_age
 
 
+_STATE = (select(col(PrisonProjectionState.refreshed_at), col(PrisonProjectionState.people))
+          .where(col(PrisonProjectionState.prison_id) == bindparam("prison_id")))
+"""Built once, like the statements in sources/store/pathways.py: it runs on every caseload and dashboard request."""
+
+
 async def projection_state(database: Database, prison_id: str) -> ProjectionState | None:
     """Read on every caseload and dashboard request: two columns on a plain connection, no ORM object."""
-    state = PrisonProjectionState
     async with database.connection() as connection:
-        row = (await connection.execute(select(col(state.refreshed_at), col(state.people))
-                                        .where(col(state.prison_id) == prison_id))).first()
+        row = (await connection.execute(_STATE, {"prison_id": prison_id})).first()
         return None if row is None else ProjectionState(prison_id, row[0], row[1])
 
 

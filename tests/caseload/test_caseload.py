@@ -151,6 +151,8 @@ async def test_search_by_name_and_by_number(client, tokens, reckoning: Reckoning
     assert await walk(client, tokens["prison-staff"], search=someone.prisoner_number.lower()) == [
         someone.prisoner_number]
     assert await walk(client, tokens["prison-staff"], search="100%_") == []
+    for wildcard in ("%", "_", "%%", "/"):  # LIKE's wildcards and its escape character match only themselves
+        assert await walk(client, tokens["prison-staff"], search=wildcard) == [], wildcard
 
 
 @pytest.mark.parametrize("descending", [False, True])
