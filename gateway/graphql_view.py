@@ -47,7 +47,7 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         state: Any = request.state
         sources = request.app.state.sources
         stale: set[str] = set()
-        return RequestContext(
+        state.request_context = context = RequestContext(
             principal=getattr(state, "principal", ANONYMOUS),
             sources=sources,
             loaders=create_loaders(sources, stale, naive=request.app.state.settings.naive_loaders),
@@ -56,6 +56,7 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
             first_time_code_key=request.app.state.settings.first_time_code_key.get_secret_value().encode(),
             after_response=getattr(state, "after_response", None),
         )
+        return context
 
     def encode_json(self, data: object) -> str | bytes:
         # orjson writes the same compact JSON as strawberry's json.dumps, several times faster on big results.
@@ -86,8 +87,13 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         try:
             await response(scope, receive, send)
         finally:  # within the request still: the in-flight count and a test client both wait for it
-            for job in after_response:
-                await job()
+            try:
+                for job in after_response:
+                    await job()
+            finally:
+                context: RequestContext | None = scope["state"].pop("request_context", None)
+                if context is not None:
+                    context.release()
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData | list[GraphQLRequestData]:
         if request.method == "GET":

@@ -101,6 +101,13 @@ class Loaders:
     bank_applications_by_prisoner_number: DataLoader[str, list[BankApplication]]
     cached: CachedReads
 
+    def forget(self) -> None:
+        """Drop every loader's remembered keys and results: see ``RequestContext.release``."""
+        for name in Loaders.__slots__:
+            loader = getattr(self, name)
+            if isinstance(loader, DataLoader):
+                loader.clear_all()
+
 
 def create_loaders(sources: Sources, stale_systems: set[str] | None = None, *, naive: bool = False) -> Loaders:
     """Build a fresh set of loaders for one request. Stale cache hits are noted in ``stale_systems``.

@@ -123,11 +123,16 @@ class AccessLog(SchemaExtension):
     """Writes the operation's reads to ``access_log`` once, after it has run."""
 
     async def on_operation(self) -> AsyncIterator[None]:
-        token = _placed.set(_Placed())
+        placed = _Placed()
+        token = _placed.set(placed)
         try:
             yield
         finally:
             _placed.reset(token)
+            # Tasks started during the operation keep a copy of its context variables, this one included, and some
+            # outlive it (a pooled connection's): emptied, it no longer holds the request's context and data.
+            placed.paths.clear()
+            placed.last = placed.context = placed.reads = None
         context = self.execution_context.context
         if getattr(getattr(context, "principal", None), "audience", None) not in LOGGED_AUDIENCES:
             return

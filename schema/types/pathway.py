@@ -35,13 +35,19 @@ class PathwayStatusHistoryEntry:
                    changed_by=row.changed_by, version=row.version)
 
 
+def _updated_at(root: PathwayStatus) -> dt.datetime | None:
+    return None if root.recorded is None else root.recorded.updated_at  # read from the row only when asked
+
+
 @strawberry.type(description="The status of one resettlement pathway for one person.")
 class PathwayStatus:
     prisoner_number: strawberry.Private[str]
     pathway: Pathway = strawberry.field(description="Which pathway.")  # type: ignore[valid-type]
     status: PathwayStatusValue = strawberry.field(  # type: ignore[valid-type]
         description="Where support stands; NOT_STARTED when nobody has recorded anything yet.")
-    updated_at: dt.datetime | None = strawberry.field(description="When the status last changed (UTC).")
+    recorded: strawberry.Private[PathwayStatusRow | StatusRow | None]
+    updated_at: dt.datetime | None = strawberry.field(resolver=_updated_at,
+                                                      description="When the status last changed (UTC).")
     updated_by: str | None = strawberry.field(description="Who last changed it (username).",
                                               extensions=requires(FieldGroup.PATHWAY_HISTORY))
     version: int = strawberry.field(
@@ -58,10 +64,10 @@ class PathwayStatus:
     def of(cls, prisoner_number: str, code: PathwayCode, row: PathwayStatusRow | StatusRow | None) -> PathwayStatus:
         if row is None:
             return cls(prisoner_number=prisoner_number, pathway=code, status=PathwayStatusCode.NOT_STARTED,
-                       updated_at=None, updated_by=None, version=0)
+                       recorded=None, updated_by=None, version=0)
         status = _STATUS_CODES.get(row.status) or PathwayStatusCode(row.status)  # an unknown code fails as before
         return cls(prisoner_number=prisoner_number, pathway=code, status=status,
-                   updated_at=row.updated_at, updated_by=row.updated_by, version=row.version)
+                   recorded=row, updated_by=row.updated_by, version=row.version)
 
     @classmethod
     def all_seven(cls, prisoner_number: str, rows: Sequence[PathwayStatusRow | StatusRow]) -> list[PathwayStatus]:

@@ -121,3 +121,24 @@ async def test_a_value_outside_an_enum_is_bad_user_input_naming_the_field(client
     missing = await client.post("/graphql", json={"query": SET, "variables": {"n": number, "v": 0, "note": "x"}},
                                 headers={"Authorization": f"Bearer {tokens['prison-staff']}"})
     assert missing.json()["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "status"}
+
+
+async def test_a_status_read_back_carries_the_time_it_was_recorded_in_utc(client, tokens, population):
+    number = complete_case(population).prisoner_number
+    before, _ = await accommodation(client, tokens["prison-staff"], number)
+    body = await gql(client, tokens["prison-staff"], """
+        mutation($n: ID!, $v: Int!) { setPathwayStatus(input: {prisonerNumber: $n, pathway: ACCOMMODATION,
+          status: DONE, expectedVersion: $v, caseNote: "Tenancy signed."}) { pathwayStatus { updatedAt } } }
+        """, n=number, v=before["version"])
+    recorded_at = body["data"]["setPathwayStatus"]["pathwayStatus"]["updatedAt"]
+
+    read = await gql(client, tokens["prison-staff"], """
+        query($n: ID!) { person(prisonerNumber: $n) { pathways { pathway updatedAt history { changedAt } } }
+                         people(prisonerNumbers: [$n]) { pathways { pathway updatedAt } } }
+        """, n=number)
+    [accommodation_now] = [p for p in read["data"]["person"]["pathways"] if p["pathway"] == "ACCOMMODATION"]
+    [in_people] = [p for p in read["data"]["people"][0]["pathways"] if p["pathway"] == "ACCOMMODATION"]
+
+    assert recorded_at.endswith("+00:00"), recorded_at
+    assert accommodation_now["updatedAt"] == in_people["updatedAt"] == recorded_at
+    assert accommodation_now["history"][0]["changedAt"] == recorded_at

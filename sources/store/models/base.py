@@ -54,6 +54,15 @@ class UTCDateTime(TypeDecorator[datetime]):
         return process
 
 
+def as_utc(stored: str | datetime | None) -> datetime | None:
+    """A timestamp as a ``UTCDateTime`` column stores it, read without the column's processing (UTC text on
+    SQLite, a datetime on Postgres), as the aware UTC datetime the column would have given."""
+    if stored is None:
+        return None
+    value = datetime.fromisoformat(stored) if isinstance(stored, str) else stored
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def code_type(codes: type[StrEnum], length: int) -> Enum:
     """A `StrEnum` stored as a plain VARCHAR (no native enum type), so adding a code needs no DDL."""
     return Enum(codes, native_enum=False, length=length, create_constraint=False,
