@@ -51,9 +51,7 @@ class StatusRow(NamedTuple):
 
     @property
     def updated_at(self) -> datetime:
-        found = as_utc(self.stored_at)
-        assert found is not None  # the column is NOT NULL
-        return found
+        return as_utc(self.stored_at)
 
 
 # Built once: a statement object remembers its cache key, so a reused one skips building the expression and

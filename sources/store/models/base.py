@@ -33,34 +33,31 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        assert isinstance(value, datetime)
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return None if value is None else _in_utc(value)
 
     def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], datetime | None]:
         """``process_result_value`` after the driver's own conversion, in one function rather than
-        TypeDecorator's two-deep wrapper: a page of pathway statuses reads a thousand timestamps."""
+        TypeDecorator's two-deep wrapper: a page of rows can hold hundreds of timestamps."""
         driver = self.impl_instance.result_processor(dialect, coltype)
 
         def process(value: Any) -> datetime | None:
             if driver is not None:
                 value = driver(value)
-            if value is None:
-                return None
-            assert isinstance(value, datetime)
-            return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+            return None if value is None else _in_utc(value)
 
         return process
 
 
-def as_utc(stored: str | datetime | None) -> datetime | None:
+def _in_utc(value: datetime) -> datetime:
+    """What every ``UTCDateTime`` read ends with: SQLite's naive text is UTC; an aware value is moved to UTC."""
+    assert isinstance(value, datetime)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def as_utc(stored: str | datetime) -> datetime:
     """A timestamp as a ``UTCDateTime`` column stores it, read without the column's processing (UTC text on
     SQLite, a datetime on Postgres), as the aware UTC datetime the column would have given."""
-    if stored is None:
-        return None
-    value = datetime.fromisoformat(stored) if isinstance(stored, str) else stored
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return _in_utc(datetime.fromisoformat(stored) if isinstance(stored, str) else stored)
 
 
 def code_type(codes: type[StrEnum], length: int) -> Enum:
