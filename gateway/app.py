@@ -58,7 +58,8 @@ def create_app(settings: Settings, *, log_output: TextIO | None = None) -> Starl
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if settings.environment is not Environment.TEST:
             route_stdlib_logging(settings.log_level)
-        sources = Sources.create(settings.upstreams(), settings.database_url, settings.redis_url)
+        sources = Sources.create(settings.upstreams(), settings.database_url, settings.redis_url,
+                                 access_log_flush_seconds=settings.access_log_flush_seconds)
         if metrics is not None:
             observe_upstreams(sources, metrics)
         if tracing is not None:

@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     metrics_enabled: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
     read_only: bool = Field(default=False, description="Refuse every mutation with READ_ONLY; reads carry on.")
     log_level: str = Field(default="INFO", description="Level for the JSON logs on stdout.")
+    access_log_flush_seconds: float = Field(
+        default=0.5, ge=0, le=60, description="How long records of staff and integrator reads may wait to be "
+        "written to the access log together (one transaction for many requests); 0 writes each request's own.")
     shutdown_grace_seconds: float = Field(
         default=25.0, ge=0, description="On shutdown, how long to wait for requests in flight before closing sources.")
 

@@ -14,5 +14,6 @@ async def recent_entries(ctx: RequestContext, raw_prisoner_number: str | None, f
     if not 1 <= first <= access_log.READ_LIMIT:
         raise BadUserInput(f"first must be between 1 and {access_log.READ_LIMIT}", field="first")
     number = None if raw_prisoner_number is None else validation.prisoner_number(raw_prisoner_number)
+    await ctx.sources.access_log.flush()  # reads this replica has not written yet are in the answer too
     async with ctx.sources.database.session() as session:
         return await access_log.read(session=session, prisoner_number=number, limit=first)

@@ -2,19 +2,18 @@
 
 ``Requires`` calls ``note_read`` after a guarded field resolved. A field on a Person-like source (see
 ``PERSON_ATTRIBUTES``) names its person directly; a field further down (a staff contact's email) is attributed to the
-nearest Person above it in the result path. ``AccessLog`` then writes one row per person, once, at the end of
-the operation; over HTTP, once the answer has been sent (its commit waits for the disk, the reader need not),
-still before the request is done. Leavers are never logged: they can only ever read themselves. A failed write
-is logged and never fails the response.
+nearest Person above it in the result path. ``AccessLog`` then hands one row per person, once, at the end of
+the operation, to the app's ``AccessLogBuffer`` (sources/store/access_log_buffer.py), which writes the rows of
+many requests together within ``ACCESS_LOG_FLUSH_SECONDS``; with 0, each request's rows are written once its
+answer has been sent (the commit waits for the disk, the reader need not), still before the request is done.
+Leavers are never logged: they can only ever read themselves. A failed write never fails the response.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from graphql.pyutils import Path
@@ -22,11 +21,9 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import Info
 
 from auth.principal import Audience
-from sources.store import access_log
 from sources.store.access_log import AccessLogRow
+from sources.store.access_log_buffer import AccessLogBuffer
 from sources.store.models import utc_now
-
-log = logging.getLogger("gateway.access_log")
 
 LOGGED_AUDIENCES = frozenset({Audience.PRISON_STAFF, Audience.PROBATION_STAFF, Audience.INTEGRATOR})
 
@@ -120,7 +117,7 @@ def entries_for(context: Any) -> list[AccessLogRow]:
 
 
 class AccessLog(SchemaExtension):
-    """Writes the operation's reads to ``access_log`` once, after it has run."""
+    """Hands the operation's reads to the access log's buffer once, after it has run."""
 
     async def on_operation(self) -> AsyncIterator[None]:
         placed = _Placed()
@@ -139,17 +136,12 @@ class AccessLog(SchemaExtension):
         entries = entries_for(context) if getattr(context, "field_groups_read", None) else []
         if not entries:
             return
+        buffer: AccessLogBuffer = context.sources.access_log
+        buffer.add(entries)  # written with other requests' rows, soon (sources/store/access_log_buffer.py)
+        if not buffer.immediate:
+            return
         after_response: list[Callable[[], Awaitable[None]]] | None = getattr(context, "after_response", None)
         if after_response is None:
-            await _write(context, entries)
+            await buffer.flush()
         else:  # the HTTP view writes it once the answer is sent (gateway/graphql_view.py)
-            after_response.append(partial(_write, context, entries))
-
-
-async def _write(context: Any, entries: list[AccessLogRow]) -> None:
-    try:
-        async with context.sources.database.transaction() as connection:
-            await access_log.append(session=connection, entries=entries)
-    except Exception:  # the reader already has the answer; losing the row must not lose the answer
-        log.exception("access log write failed", extra={"correlation_id": context.correlation_id,
-                                                        "people": len(entries)})
+            after_response.append(buffer.flush)

@@ -16,6 +16,7 @@ from sources.delius import DeliusClient
 from sources.http import UpstreamClient
 from sources.licences import LicencesClient
 from sources.nomis import NomisClient
+from sources.store.access_log_buffer import AccessLogBuffer
 from sources.store.db import Database
 
 
@@ -27,17 +28,22 @@ class Sources:
     appointments: AppointmentsClient
     database: Database
     cache: Cache
+    access_log: AccessLogBuffer
 
     @classmethod
     def create(cls, upstreams: Mapping[str, UpstreamConfig], database_url: str,
-               redis_url: str | None = None) -> Sources:
+               redis_url: str | None = None, *, access_log_flush_seconds: float = 0.0) -> Sources:
+        """``access_log_flush_seconds``: how long read records may wait to be written together (0: each request's
+        rows are written as it ends; sources/store/access_log_buffer.py)."""
+        database = Database(database_url)
         return cls(
             nomis=NomisClient(upstreams["nomis"]),
             delius=DeliusClient(upstreams["delius"]),
             licences=LicencesClient(upstreams["licences"]),
             appointments=AppointmentsClient(upstreams["appointments"]),
-            database=Database(database_url),
+            database=database,
             cache=create_cache(redis_url),
+            access_log=AccessLogBuffer(database, interval=access_log_flush_seconds),
         )
 
     @property
@@ -51,5 +57,6 @@ class Sources:
 
     async def close(self) -> None:
         await asyncio.gather(*(c.close() for c in self.upstream_clients.values()))
+        await self.access_log.close()  # the reads still waiting are written before the database closes
         await self.database.dispose()
         await self.cache.close()

@@ -119,6 +119,7 @@ class Gateway:
 
     async def attach_logs(self, answers: list[Answer]) -> None:
         ids = [a.correlation_id for a in answers]
+        await self.app.state.sources.access_log.flush()  # the rows still waiting to be written together
         async with self.app.state.sources.database.session() as session:
             rows = (await session.execute(select(AccessLogEntry).where(
                 col(AccessLogEntry.correlation_id).in_(ids)))).scalars().all()

@@ -28,6 +28,7 @@ from auth.principal import ROLE_EDIT, ROLE_READ, Audience, Principal
 from schema.access_log import AccessLog
 from schema.permissions import Public, Requires
 from schema.planned_execution import PlannedExecutionContext
+from sources.store.access_log_buffer import AccessLogBuffer
 
 # --- The schema -------------------------------------------------------------------------------------------------
 
@@ -512,7 +513,8 @@ class RecordedDatabase:
 async def _execute(schema: strawberry.Schema, document: str, principal: Principal) -> tuple[Any, list[Any], Any]:
     database = RecordedDatabase()
     context = SimpleNamespace(principal=principal, field_groups_read={}, correlation_id="one request",
-                              sources=SimpleNamespace(database=database))
+                              sources=SimpleNamespace(database=database,
+                                                      access_log=AccessLogBuffer(database, interval=0)))  # type: ignore[arg-type]
     result = await schema.execute(document, variable_values={"yes": True, "no": False}, context_value=context)
     return result.data, [e.formatted for e in result.errors or []], (context.field_groups_read, database.rows)
 
