@@ -71,14 +71,30 @@ class PathwayStatus:
 
     @classmethod
     def all_seven(cls, prisoner_number: str, rows: Sequence[PathwayStatusRow | StatusRow]) -> list[PathwayStatus]:
+        """``of`` for each pathway, in order. Runs for every person of a page (1,400 statuses for 200 people), so
+        each status is made from its attributes directly: the dataclass ``__init__`` cost half as much again. The
+        attributes are those ``__init__`` sets (``tests/perf/test_all_seven.py`` compares the two)."""
         recorded = {row.pathway: row for row in rows}
-        return [cls.of(prisoner_number, code, recorded.get(value)) for code, value in _PATHWAYS]
+        made = []
+        for code, value in _PATHWAYS:
+            row = recorded.get(value)
+            status = object.__new__(cls)
+            if row is None:
+                status.__dict__ = {"prisoner_number": prisoner_number, "pathway": code, "status": _NOT_STARTED,
+                                   "recorded": None, "updated_by": None, "version": 0}
+            else:
+                status.__dict__ = {"prisoner_number": prisoner_number, "pathway": code,
+                                   "status": _STATUS_CODES.get(row.status) or PathwayStatusCode(row.status),
+                                   "recorded": row, "updated_by": row.updated_by, "version": row.version}
+            made.append(status)
+        return made
 
 
 # Looked up once: enum iteration, ``.value`` and ``Enum(value)`` are slow next to a dict, and all_seven runs
 # seven times per person on every page of people.
 _PATHWAYS = tuple((code, code.value) for code in PathwayCode)
 _STATUS_CODES = {code.value: code for code in PathwayStatusCode}
+_NOT_STARTED = PathwayStatusCode.NOT_STARTED
 
 
 @strawberry.type(description="A case note written when a pathway's status was recorded.")
