@@ -102,6 +102,12 @@ def person_in_scope(principal: Principal, *, prisoner_number: str, prison_id: st
             return False
 
 
+def sees_everyone(principal: Principal) -> bool:
+    """Whether the principal's person scope is every person, whatever their record says (an integrator with the
+    read role): who they may see is then known before NOMIS has answered."""
+    return principal.audience is Audience.INTEGRATOR and principal.has_role(ROLE_READ)
+
+
 def needs_probation_region(principal: Principal) -> bool:
     """Probation staff scope needs the person's region, which only nDelius knows."""
     return principal.audience is Audience.PROBATION_STAFF

@@ -27,11 +27,15 @@ async def visible_prisoner(ctx: RequestContext, raw_prisoner_number: str) -> Pri
 MAX_PEOPLE_PER_CALL = 200
 
 
-async def visible_prisoners(ctx: RequestContext, raw_numbers: list[str]) -> list[Prisoner]:
-    """The people the caller may see, in the order asked, each once; the rest are left out silently."""
+def requested_numbers(raw_numbers: list[str]) -> list[str]:
+    """The prisoner numbers asked for, each checked, each once, in the order asked."""
     if len(raw_numbers) > MAX_PEOPLE_PER_CALL:
         raise BadUserInput(f"ask for at most {MAX_PEOPLE_PER_CALL} people per call", field="prisonerNumbers")
-    numbers = list(dict.fromkeys(validation.prisoner_number(n, field="prisonerNumbers") for n in raw_numbers))
+    return list(dict.fromkeys(validation.prisoner_number(n, field="prisonerNumbers") for n in raw_numbers))
+
+
+async def visible_prisoners(ctx: RequestContext, numbers: list[str]) -> list[Prisoner]:
+    """The people the caller may see among ``requested_numbers``, in that order; the rest are left out silently."""
     if not numbers:
         return []
     if needs_probation_region(ctx.principal):  # each person's region is a further nDelius hop

@@ -40,6 +40,8 @@ BY_PRISONER_NUMBER: dict[str, Callable[[Loaders], DataLoader[str, Any]]] = {
 # Person fields that start from the CRN (one nDelius look-up per person).
 BY_CRN = frozenset({"crn", "risk", "communityOffenderManager", "nextAppointment"})
 PREFETCHED = frozenset(BY_PRISONER_NUMBER) | BY_CRN
+# Of those, the ones loaded in one batch call or query whatever the number of people (CVL's match, our tables).
+BATCHED = frozenset({"licence", "pathways", "resettlementWorker", "idApplications", "bankApplications"})
 
 
 def settled(future: Awaitable[T]) -> bool:
@@ -71,6 +73,16 @@ async def prefetch(ctx: RequestContext, prisoners: Sequence[Prisoner], fields: C
     if any(name in BY_CRN for name in wanted):
         loads.append(_by_crn(ctx, prisoners, wanted))
     await settle(loads)
+
+
+def load_ahead(ctx: RequestContext, numbers: Sequence[str], fields: Collection[str]) -> asyncio.Task[None] | None:
+    """Start the ``BATCHED`` loads of ``fields`` for all these numbers now, before NOMIS has said who exists, on a
+    task that settles them (``prefetch`` later finds them in the loaders). They add no call: each is one batch
+    either way. None when there is nothing to start, or for the naive baseline's loaders (one call per key)."""
+    chosen = [BY_PRISONER_NUMBER[name](ctx.loaders) for name in fields if name in BATCHED]
+    if not chosen or not numbers or ctx.loaders.cached.bypass:
+        return None
+    return asyncio.ensure_future(settle([loader.load(n) for loader in chosen for n in numbers]))
 
 
 async def settle(loads: Sequence[Awaitable[Any]]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers.person import MAX_PEOPLE_PER_CALL, visible_prisoner, visible_prisoners
+from resolvers.person import MAX_PEOPLE_PER_CALL, requested_numbers, visible_prisoner, visible_prisoners
 from schema.context import Info
 from schema.permissions import Public
 from schema.types.person import Person
@@ -28,5 +28,6 @@ class PersonQueries:
         extensions=[Public()],
     )
     async def people(self, info: Info, prisoner_numbers: list[strawberry.ID]) -> list[Person]:
-        found = await visible_prisoners(info.context, [str(n) for n in prisoner_numbers])
-        return await people_page(info, found)  # loads the page's data up front (schema/types/person_page.py)
+        numbers = requested_numbers([str(n) for n in prisoner_numbers])
+        # The page's data is loaded up front, some of it while NOMIS answers (schema/types/person_page.py).
+        return await people_page(info, numbers, visible_prisoners(info.context, numbers))
