@@ -76,13 +76,21 @@ async def prefetch(ctx: RequestContext, prisoners: Sequence[Prisoner], fields: C
 
 
 def load_ahead(ctx: RequestContext, numbers: Sequence[str], fields: Collection[str]) -> asyncio.Task[None] | None:
-    """Start the ``BATCHED`` loads of ``fields`` for all these numbers now, before NOMIS has said who exists, on a
-    task that settles them (``prefetch`` later finds them in the loaders). They add no call: each is one batch
-    either way. None when there is nothing to start, or for the naive baseline's loaders (one call per key)."""
-    chosen = [BY_PRISONER_NUMBER[name](ctx.loaders) for name in fields if name in BATCHED]
-    if not chosen or not numbers or ctx.loaders.cached.bypass:
+    """Start the ``BATCHED`` loads of ``fields`` for all these numbers now, before NOMIS has said who exists, and
+    settle the fresh cache hits of the CRN hops, on a task (``prefetch`` later finds them all in the loaders).
+    They add no call: each load is one batch either way, and a cache read calls nobody. None when there is
+    nothing to start, or for the naive baseline's loaders (one call per key, no cache)."""
+    if not numbers:
         return None
-    return asyncio.ensure_future(settle([loader.load(n) for loader in chosen for n in numbers]))
+    loaders = ctx.loaders
+    if loaders.cached.bypass:
+        return None
+    loads: list[Awaitable[Any]] = [BY_PRISONER_NUMBER[name](loaders).load(n)
+                                   for name in fields if name in BATCHED for n in numbers]
+    if any(name in BY_CRN for name in fields):  # no call either: reads of our cache, settled before NOMIS answers
+        manager, window = _crn_hops(fields)
+        loads.append(_prime_from_cache(loaders, numbers, manager=manager, window=window))
+    return asyncio.ensure_future(settle(loads)) if loads else None
 
 
 async def settle(loads: Sequence[Awaitable[Any]]) -> None:
@@ -111,9 +119,9 @@ async def _by_crn(ctx: RequestContext, prisoners: Sequence[Prisoner], wanted: Co
     """
     loaders = ctx.loaders
     hops: list[Callable[[str], Awaitable[Any]]] = []
-    if "communityOffenderManager" in wanted:
+    manager, window = _crn_hops(wanted)
+    if manager:
         hops.append(loaders.community_manager_by_crn.load)
-    window = person_fields.next_window(datetime.now(UTC)) if "nextAppointment" in wanted else None
     if window is not None:
         start, end = window
         hops.append(lambda crn: loaders.appointments_by_window.load((crn, start, end)))
@@ -123,9 +131,15 @@ async def _by_crn(ctx: RequestContext, prisoners: Sequence[Prisoner], wanted: Co
 
     numbers = [p.prisoner_number for p in prisoners]
     if not loaders.cached.bypass:
-        await _prime_from_cache(loaders, numbers, manager="communityOffenderManager" in wanted, window=window)
+        await _prime_from_cache(loaders, numbers, manager=manager, window=window)
     crns = [loaders.crn_by_prisoner_number.load(number) for number in numbers]
     await settle(await _as_each_settles(crns, keyed_by))
+
+
+def _crn_hops(wanted: Collection[str]) -> tuple[bool, tuple[date, date] | None]:
+    """Which loads keyed by a CRN the fields want: the community manager, and the next appointment's window."""
+    window = person_fields.next_window(datetime.now(UTC)) if "nextAppointment" in wanted else None
+    return "communityOffenderManager" in wanted, window
 
 
 async def _prime_from_cache(loaders: Loaders, numbers: Sequence[str], *, manager: bool,

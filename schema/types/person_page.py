@@ -7,7 +7,7 @@ selects unconditionally and the caller may read are loaded: no extra upstream ca
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from strawberry.utils.str_converters import to_camel_case
 
@@ -33,8 +33,9 @@ def _guards() -> dict[str, tuple[FieldGroup, Access]]:
 GUARDS = _guards()
 
 
-async def people_page(info: Info, numbers: Sequence[str], visible: Awaitable[Sequence[Prisoner]]) -> list[Person]:
-    """The people among ``numbers`` the caller may see (``visible``, which asks NOMIS) as Person objects, after
+async def people_page(info: Info, numbers: Sequence[str],
+                      visible: Callable[[], Awaitable[Sequence[Prisoner]]]) -> list[Person]:
+    """The people among ``numbers`` the caller may see (``visible()``, which asks NOMIS) as Person objects, after
     loading what the query's fields of them will read.
 
     When the caller sees everyone (``sees_everyone``), who is visible does not wait for NOMIS, so the loads made
@@ -47,7 +48,7 @@ async def people_page(info: Info, numbers: Sequence[str], visible: Awaitable[Seq
     selected = {name for field in info.selected_fields for name in names_on(field.selections, "Person")}
     readable = [name for name in selected if name in GUARDS and may(principal, *GUARDS[name])]
     ahead = load_ahead(ctx, numbers, readable) if sees_everyone(principal) else None
-    prisoners = await visible  # should NOMIS fail, the loads ahead still settle on their own task
+    prisoners = await visible()  # should NOMIS fail, the loads ahead still settle on their own task
     await prefetch(ctx, prisoners, readable)
     if ahead is not None:
         await ahead  # done by now but for people NOMIS does not know: the same batches

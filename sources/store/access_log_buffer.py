@@ -15,6 +15,7 @@ stops cleanly loses nothing; a crash loses at most the last interval. ``interval
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections.abc import Sequence
 
@@ -62,7 +63,7 @@ class AccessLogBuffer:
                 self._timer.cancel()
             self._start_flush()
         elif self._timer is None:
-            self._timer = asyncio.get_running_loop().call_later(self.interval, self._start_flush)
+            self._schedule()
 
     async def flush(self) -> None:
         """Write every row waiting now, in one transaction. A failure is logged and the rows wait again."""
@@ -96,10 +97,16 @@ class AccessLogBuffer:
             del self._pending[:over]
             log.error("access log rows given up after failed writes", extra={"people": over})
         if self._pending and not self.immediate and not self._closed and self._timer is None:
-            self._timer = asyncio.get_running_loop().call_later(self.interval, self._start_flush)
+            self._schedule()
+
+    def _schedule(self) -> None:
+        # In a context of its own: a copy of the request's (taken by default) would keep what the request's context
+        # variables hold alive until the write, after the request has ended.
+        self._timer = asyncio.get_running_loop().call_later(self.interval, self._start_flush,
+                                                            context=contextvars.Context())
 
     def _start_flush(self) -> None:
         self._timer = None
-        task = asyncio.get_running_loop().create_task(self.flush())
+        task = asyncio.get_running_loop().create_task(self.flush(), context=contextvars.Context())
         self._flushing.add(task)
         task.add_done_callback(self._flushing.discard)

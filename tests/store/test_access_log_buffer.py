@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import gc
 import logging
+import weakref
 from datetime import timedelta
 
 import pytest
@@ -95,5 +98,30 @@ async def test_past_the_bound_the_oldest_rows_are_given_up_and_that_is_logged(da
 async def test_close_writes_what_waits(database: Database, interval: float) -> None:
     buffer = AccessLogBuffer(database, interval=interval)
     buffer.add([_row(1)])
+    await buffer.close()
+    assert await _written(database) == ["read-1"]
+
+
+async def test_a_waiting_write_keeps_nothing_of_the_request_that_queued_it(database: Database) -> None:
+    """The timer is scheduled during a request; taking that request's context variables along would keep its
+    data (a page of people) alive until the write."""
+    buffer = AccessLogBuffer(database, interval=NEVER)
+    held: contextvars.ContextVar[object] = contextvars.ContextVar("held")
+
+    class Page:
+        pass
+
+    page = Page()
+    alive = weakref.ref(page)
+
+    def in_request(data: object) -> None:
+        held.set(data)
+        buffer.add([_row(1)])
+
+    contextvars.copy_context().run(in_request, page)
+    del page
+    gc.collect()
+    assert alive() is None, "the waiting write held the request's context"
+    assert buffer.pending == 1
     await buffer.close()
     assert await _written(database) == ["read-1"]
