@@ -137,6 +137,7 @@ def observe_upstreams(sources: Sources, metrics: GatewayMetrics) -> None:
     for client in clients.values():
         client.on_call = chain_on_call(client.on_call, metrics.observe_upstream_call)
     sources.cache.on_lookup = metrics.observe_cache_lookup
+    metrics.access_log_pending.set_function(lambda: sources.access_log.pending)
     metrics.watch_breakers(lambda: {name: c.breaker_state for name, c in clients.items()})
 
 

@@ -68,6 +68,9 @@ class GatewayMetrics:
         self.batch_sizes = Histogram("gateway_loader_batch_size", "Keys per data-loader batch.",
                                      ["loader"], buckets=BATCH_BUCKETS, registry=r)
         self.in_flight = Gauge("gateway_requests_in_flight", "HTTP requests being served now.", registry=r)
+        self.access_log_pending = Gauge("gateway_access_log_pending_rows",
+                                        "Access-log rows read but not yet written to the database.",
+                                        registry=r)
         self.cache_requests = Counter("gateway_cache_requests", "Cross-request cache lookups by kind and outcome.",
                                       ["cache", "outcome"], registry=r)
         self._breakers = _BreakerCollector()

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import event
 from starlette.applications import Starlette
 
@@ -195,3 +196,19 @@ async def test_the_page_size_is_bounded(client, tokens, first):
     body = (await post(client, tokens["admin"], "query($f: Int!) { accessLog(first: $f) { principal } }",
                        {"f": first})).json()
     assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "first"}
+
+
+async def test_the_rows_waiting_to_be_written_are_a_metric(gateway, tokens, population):
+    _, http = gateway
+
+    async def waiting() -> float:
+        text = (await http.get("/metrics")).text
+        [value] = [s.value for family in text_string_to_metric_families(text) for s in family.samples
+                   if s.name == "gateway_access_log_pending_rows"]
+        return value
+
+    assert await waiting() == 0
+    await post(http, tokens["prison-staff"], PERSON, {"n": complete_case(population, "MDI")})
+    assert await waiting() == 1
+    await post(http, tokens["admin"], LOG)  # the admin's read writes what waits
+    assert await waiting() == 0
