@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 import strawberry
 
-from resolvers.person import MAX_PEOPLE_PER_CALL, requested_numbers, visible_prisoner, visible_prisoners
+from resolvers.person import MAX_PEOPLE_PER_CALL, requested_numbers, visible_prisoner
 from schema.context import Info
 from schema.permissions import Public
 from schema.types.person import Person
@@ -32,4 +30,4 @@ class PersonQueries:
     async def people(self, info: Info, prisoner_numbers: list[strawberry.ID]) -> list[Person]:
         numbers = requested_numbers([str(n) for n in prisoner_numbers])
         # The page's data is loaded up front, some of it while NOMIS answers (schema/types/person_page.py).
-        return await people_page(info, numbers, partial(visible_prisoners, info.context, numbers))
+        return await people_page(info, numbers)

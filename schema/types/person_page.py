@@ -7,17 +7,15 @@ selects unconditionally and the caller may read are loaded: no extra upstream ca
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-
 from strawberry.utils.str_converters import to_camel_case
 
 from auth.policy import Access, FieldGroup, may, sees_everyone
+from resolvers.person import visible_prisoners
 from resolvers.person_prefetch import load_ahead, prefetch
 from schema.context import Info
 from schema.permissions import Requires
 from schema.selections import names_on
 from schema.types.person import Person
-from sources.nomis.models import Prisoner
 
 
 def _guards() -> dict[str, tuple[FieldGroup, Access]]:
@@ -33,10 +31,9 @@ def _guards() -> dict[str, tuple[FieldGroup, Access]]:
 GUARDS = _guards()
 
 
-async def people_page(info: Info, numbers: Sequence[str],
-                      visible: Callable[[], Awaitable[Sequence[Prisoner]]]) -> list[Person]:
-    """The people among ``numbers`` the caller may see (``visible()``, which asks NOMIS) as Person objects, after
-    loading what the query's fields of them will read.
+async def people_page(info: Info, numbers: list[str]) -> list[Person]:
+    """The people among ``numbers`` (``requested_numbers``) the caller may see, as Person objects, after loading
+    what the query's fields of them will read.
 
     When the caller sees everyone (``sees_everyone``), who is visible does not wait for NOMIS, so the loads made
     in one batch call or query whatever the page's size (CVL's match, our own tables) start at once, beside
@@ -48,7 +45,7 @@ async def people_page(info: Info, numbers: Sequence[str],
     selected = {name for field in info.selected_fields for name in names_on(field.selections, "Person")}
     readable = [name for name in selected if name in GUARDS and may(principal, *GUARDS[name])]
     ahead = load_ahead(ctx, numbers, readable) if sees_everyone(principal) else None
-    prisoners = await visible()  # should NOMIS fail, the loads ahead still settle on their own task
+    prisoners = await visible_prisoners(ctx, numbers)  # if NOMIS fails, the loads ahead settle on their task
     await prefetch(ctx, prisoners, readable)
     if ahead is not None:
         await ahead  # done by now but for people NOMIS does not know: the same batches

@@ -59,8 +59,6 @@ class AccessLogBuffer:
         if self.immediate or self._closed:
             return
         if len(self._pending) >= self.flush_rows:
-            if self._timer is not None:
-                self._timer.cancel()
             self._start_flush()
         elif self._timer is None:
             self._schedule()
@@ -106,7 +104,9 @@ class AccessLogBuffer:
                                                             context=contextvars.Context())
 
     def _start_flush(self) -> None:
-        self._timer = None
+        if self._timer is not None:  # fired, or overtaken by enough rows to write now
+            self._timer.cancel()
+            self._timer = None
         task = asyncio.get_running_loop().create_task(self.flush(), context=contextvars.Context())
         self._flushing.add(task)
         task.add_done_callback(self._flushing.discard)
