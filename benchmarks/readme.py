@@ -21,8 +21,26 @@ HEADER = ("Workload", "p50 c1, 20 ms: gateway / floor (x)", "p50 c16, 20 ms (x f
 
 
 def readme(result: dict[str, Any]) -> str:
-    """The heading sentence, the summary table and the targets table, separated by blank lines."""
-    return "\n".join([_heading(result), "", *_summary(result), "", *target_lines(targets(result))]) + "\n"
+    """The heading sentence, the summary table, what the stack alone costs, and the targets table."""
+    stack = stack_cost(result)
+    return "\n".join([_heading(result), "", *_summary(result), "", *([stack, ""] if stack else []),
+                      *target_lines(targets(result))]) + "\n"
+
+
+def stack_cost(result: dict[str, Any]) -> str:
+    """How much of W1's 1.3x budget the stack takes before it reads anything: W0's p50 through the gateway less
+    through the floor's server (c1, 20 ms), next to 30% of the floor's W1 p50. Empty without both workloads."""
+    index = {(r["workload"], r["variant"]): r for r in result["rows"]
+             if r["latency_ms"] == 20 and r["concurrency"] == 1}
+    rows = [index.get(key) for key in (("W0", "gateway"), ("W0", "floor"), ("W1", "floor"))]
+    if any(row is None or not row["p50_ms"] for row in rows):
+        return ""
+    stack, stack_floor, caseload_floor = (float(row["p50_ms"]) for row in rows if row is not None)
+    extra, budget = stack - stack_floor, 0.3 * caseload_floor
+    return (f"The stack alone (W0, an operation that reads nothing) takes {extra:.2f} ms more at p50 through the "
+            f"gateway ({stack:.2f} ms) than through the floor's server ({stack_floor:.2f} ms), c1 at 20 ms. W1's "
+            f"1.3x target leaves {budget:.2f} ms over the floor's {caseload_floor:.2f} ms for everything: the stack "
+            f"takes {100 * extra / budget:.0f}% of it before the caseload is read.")
 
 
 def _heading(result: dict[str, Any]) -> str:

@@ -75,6 +75,7 @@ def _none(_: Population, n: int) -> list[Variables]:
 
 
 WORKLOADS = (
+    Workload("W0", "the stack alone: an operation that reads nothing", "BenchStack", "prison-leader", _none),
     Workload("W1", "caseload (MDI, first 20, 12 weeks)", "BenchCaseload", "prison-leader", _prison, needs="prison"),
     Workload("W2", "person overview", "BenchPersonOverview", "prison-leader", _person),
     Workload("W3 cold", "bulk 200 people, cold cache", "BenchPeople", "integrator", _bulk_cold, cold=True),

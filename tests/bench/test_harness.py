@@ -40,7 +40,7 @@ def test_every_available_workload_is_reported_for_each_variant(report: dict[str,
             continue
         variants = ("floor", "gateway", "naive") if workload.floor else ("gateway", "naive")
         assert {(workload.key, v) for v in variants} <= seen
-    assert {"W1", "W2", "W3 cold", "W3 warm", "W4", "W5"} <= {key for key, _ in seen}
+    assert {"W0", "W1", "W2", "W3 cold", "W3 warm", "W4", "W5"} <= {key for key, _ in seen}
     assert report["status"] == 0, [r for r in rows(report) if r["failures"]]
 
 
@@ -55,7 +55,7 @@ def test_the_national_phase_runs_on_postgres_or_says_why_not(report: dict[str, o
 
 
 def test_ratios_to_the_floor_are_present_and_positive(report: dict[str, object]) -> None:
-    with_floor = [r for r in rows(report) if r["workload"] in {"W1", "W2", "W3 cold", "W3 warm", "W4"}]
+    with_floor = [r for r in rows(report) if r["workload"] in {"W0", "W1", "W2", "W3 cold", "W3 warm", "W4"}]
     assert with_floor
     for row in with_floor:
         ratio = row["ratio_to_floor"]

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks.readme import readme
+from benchmarks.readme import readme, stack_cost
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = ROOT / "benchmarks" / "results" / "2026-11-26.json"
@@ -64,3 +64,23 @@ def test_the_module_prints_the_tables_for_a_report_path(rendered: str) -> None:
     done = subprocess.run([sys.executable, "-m", "benchmarks.readme", str(REPORT)], cwd=ROOT, capture_output=True,
                           text=True, encoding="utf-8", check=True, env=dict(os.environ) | {"PYTHONIOENCODING": "utf-8"})
     assert done.stdout == rendered
+
+
+def _p50(workload: str, variant: str, p50_ms: float, latency: int = 20, concurrency: int = 1) -> dict[str, Any]:
+    return {"workload": workload, "variant": variant, "latency_ms": latency, "concurrency": concurrency,
+            "p50_ms": p50_ms}
+
+
+def test_w0_gives_the_share_of_w1_s_budget_the_stack_takes_before_it_reads_anything() -> None:
+    result = {"rows": [_p50("W0", "gateway", 3.0), _p50("W0", "floor", 1.4), _p50("W1", "floor", 10.0),
+                       _p50("W0", "gateway", 30.0, concurrency=16), _p50("W1", "floor", 99.0, latency=0)]}
+    sentence = stack_cost(result)
+    assert "takes 1.60 ms more at p50 through the gateway (3.00 ms) than through the floor's server (1.40 ms)" \
+        in sentence
+    assert "leaves 3.00 ms over the floor's 10.00 ms" in sentence
+    assert sentence.endswith("the stack takes 53% of it before the caseload is read.")
+
+
+def test_without_w0_there_is_no_stack_sentence(rendered: str) -> None:
+    assert stack_cost(json.loads(REPORT.read_text(encoding="utf-8"))) == ""
+    assert "The stack alone" not in rendered

@@ -94,6 +94,7 @@ def query_cases(population: Population, people: People) -> list[Case]:
              "Caseload search"),
         Case("Caseload", "prison-staff", {**caseload, "prisonId": "LEI"}, "Caseload outside scope"),
         Case("Caseload", "probation-staff", caseload, "Caseload probation-staff"),
+        Case("BenchStack", "prison-leader", {}, "BenchStack", main=True),
         Case("BenchCaseload", "prison-leader", {"prisonId": "MDI"}, "BenchCaseload", main=True),
         Case("Dashboard", "prison-leader", {"prisonId": "MDI"}, "Dashboard", main=True),
         Case("Dashboard", "prison-staff", {"prisonId": "MDI"}, "Dashboard without the reports role"),

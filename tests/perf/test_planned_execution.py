@@ -67,7 +67,8 @@ async def test_every_persisted_query_answers_as_the_standard_executor_does(stack
         if case.main:  # not vacuous: each operation answered somebody in full
             assert answer.errors == [], (case.label, answer.errors)
             assert answer.data and all(answer.data.values()), (case.label, answer.data)
-            assert non_null_leaves(answer.data) >= 3, (case.label, answer.data)
+            asked = 1 if case.operation == "BenchStack" else 3  # BenchStack asks for __typename alone
+            assert non_null_leaves(answer.data) >= asked, (case.label, answer.data)
     # Between them the cases show people's data read, refused and absent, and outsiders answered as nobody.
     assert any(fast[c.label].log for c in cases) and any(fast[c.label].errors for c in cases)
     for case in cases:
