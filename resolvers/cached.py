@@ -80,8 +80,10 @@ class CachedReads:
         return list(value)  # restored values are shared across requests: each caller gets its own list
 
     # --- Fresh hits for a page of people, in one read of the cache (resolvers/person_prefetch.py) ---------
-    # Each answers what the single read above would for a fresh entry, and reports the hit as it does; a key
-    # left out (a miss, a stale copy) is for the single read to load. Nothing with the cache bypassed.
+    # Each answers what the single read above would for a fresh entry; a key left out (a miss, a stale copy) is
+    # for the single read to load. Nothing with the cache bypassed. The hits are not reported here: by the time
+    # the read comes back, a key may have been loaded one by one (and its hit reported then), so the caller
+    # reports the hits it uses (``report_hits``).
 
     async def fresh_crns(self, prisoner_numbers: Sequence[str]) -> dict[str, str | None]:
         found = await self._fresh(CRN, prisoner_numbers, str)
@@ -101,13 +103,15 @@ class CachedReads:
     async def _fresh(self, kind: str, keys: Sequence[str], restore: Callable[[Any], T]) -> dict[str, T]:
         if self.bypass or not keys:
             return {}
-        cache = self.sources.cache
-        found = await cache.get_restored_many(kind, keys, restore)
-        hits = {key: entry[0] for key, entry in zip(keys, found, strict=True) if entry is not None and entry[1]}
-        if cache.on_lookup is not None:
-            for _ in hits:
-                cache.on_lookup(kind, kinds.LOOKUP_HIT)
-        return hits
+        found = await self.sources.cache.get_restored_many(kind, keys, restore)
+        return {key: entry[0] for key, entry in zip(keys, found, strict=True) if entry is not None and entry[1]}
+
+    def report_hits(self, kind: str, count: int) -> None:
+        """Report ``count`` fresh hits of ``kind`` from the reads of many keys, as the single read reports one."""
+        on_lookup = self.sources.cache.on_lookup
+        if on_lookup is not None:
+            for _ in range(count):
+                on_lookup(kind, kinds.LOOKUP_HIT)
 
 
     async def prisons(self) -> list[PrisonSummary]:

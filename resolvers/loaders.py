@@ -70,10 +70,14 @@ class PerKeyLoader(DataLoader[K, V]):
         cache = self._cache
         return [key for key in keys if self.get_cache_key(key) not in cache]
 
-    def prime_many(self, values: Mapping[K, V]) -> None:
-        """Settle these keys with values already at hand (fresh cache hits): no call, no task per key."""
+    def prime_many(self, values: Mapping[K, V]) -> int:
+        """Settle these keys with values already at hand (fresh cache hits): no call, no task per key. A key this
+        request has loaded (or primed) meanwhile keeps what it has. How many keys were settled here."""
+        cache = self._cache
+        before = len(cache)
         for key, value in values.items():
             self.prime(key, value)
+        return len(cache) - before
 
 
 def _per_key(fetch: Callable[[Any], Awaitable[Any]]) -> PerKeyLoader[Any, Any]:

@@ -19,9 +19,11 @@ from typing import Any, TypeVar
 from aiodataloader import DataLoader
 
 from resolvers import person_fields
+from resolvers.cached import CRN
 from resolvers.context import RequestContext
 from resolvers.loaders import Loaders
 from sources.appointments.models import Appointment
+from sources.cache import APPOINTMENTS, COMMUNITY_MANAGER
 from sources.nomis.models import Prisoner
 
 T = TypeVar("T")
@@ -156,19 +158,21 @@ async def _prime_from_cache(loaders: Loaders, numbers: Sequence[str], *, manager
     crn_loader = loaders.crn_by_prisoner_number
     unasked = crn_loader.unasked(numbers)
     hits = await cached.fresh_crns(unasked)
-    crn_loader.prime_many(hits)
+    cached.report_hits(CRN, crn_loader.prime_many(hits))
     missed = set(unasked).difference(hits)
     settled_crns = (crn_loader.load(n) for n in numbers if n not in missed)  # primed, or loaded already
     known = [crn for crn in dict.fromkeys(f.result() for f in settled_crns if settled(f)) if crn is not None]
     if manager and known:
         managers = loaders.community_manager_by_crn
-        managers.prime_many(await cached.fresh_community_managers(managers.unasked(known)))
+        found_managers = await cached.fresh_community_managers(managers.unasked(known))
+        cached.report_hits(COMMUNITY_MANAGER, managers.prime_many(found_managers))
     if window is not None and known:
         start, end = window
         appointments = loaders.appointments_by_window
         windows = appointments.unasked([(crn, start, end) for crn in known])
         found = await cached.fresh_appointments([crn for crn, _, _ in windows], start, end)
-        appointments.prime_many({(crn, start, end): items for crn, items in found.items()})
+        cached.report_hits(APPOINTMENTS,
+                           appointments.prime_many({(crn, start, end): items for crn, items in found.items()}))
 
 
 def _as_each_settles(futures: Sequence[asyncio.Future[T]],
