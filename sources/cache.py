@@ -8,18 +8,13 @@ JSON, so both backends behave the same and a cached value can never be mutated b
 from __future__ import annotations
 
 import json
-import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
-import redis.asyncio as aioredis
-from redis.exceptions import RedisError
-
 from sources.errors import UpstreamUnavailable
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 COMMUNITY_MANAGER = "community_manager"
@@ -84,16 +79,16 @@ class Cache(Protocol):
         """``get_restored`` of each key, in one read (one round trip to Redis)."""
 
 
-def _pack(value: Any, fresh_until: float) -> str:
+def pack(value: Any, fresh_until: float) -> str:
     return json.dumps({"v": value, "f": fresh_until}, separators=(",", ":"))
 
 
-def _unpack(raw: str | bytes) -> tuple[Any, float]:
+def unpack(raw: str | bytes) -> tuple[Any, float]:
     entry = json.loads(raw)
     return entry["v"], float(entry["f"])
 
 
-class _Restored:
+class Restored:
     """Values restored from stored entries, kept per process and keyed by the entry as stored.
 
     A warm 200-person query reads hundreds of entries; decoding their JSON and validating models again on every
@@ -110,7 +105,7 @@ class _Restored:
         memo = self._memo.get((kind, key))
         if memo is not None and memo[0] == raw:
             return memo[2], memo[1]
-        value, fresh_until = _unpack(raw)
+        value, fresh_until = unpack(raw)
         if value is None:  # as ``get``: a stored null reads as a miss
             return None
         restored = restore(value)
@@ -135,7 +130,7 @@ class MemoryCache:
         self._clock = clock
         self.on_lookup: OnLookup | None = None
         self._entries: OrderedDict[tuple[str, str], tuple[float, str]] = OrderedDict()
-        self._restored = _Restored(min(max_entries, RESTORED_ENTRIES))
+        self._restored = Restored(min(max_entries, RESTORED_ENTRIES))
 
     async def get(self, kind: str, key: str) -> Any | None:
         found = self._read(kind, key)
@@ -151,7 +146,7 @@ class MemoryCache:
         now = self._clock()
         fresh_until = now + (ttl_for(kind) if ttl is None else ttl)
         self._entries.pop((kind, key), None)
-        self._entries[(kind, key)] = (fresh_until + self.stale_seconds, _pack(value, fresh_until))
+        self._entries[(kind, key)] = (fresh_until + self.stale_seconds, pack(value, fresh_until))
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
 
@@ -185,98 +180,16 @@ class MemoryCache:
 
     def _read(self, kind: str, key: str) -> tuple[Any, float] | None:
         raw = self._raw(kind, key)
-        return None if raw is None else _unpack(raw)
-
-
-class RedisCache:
-    """Shared cache for N replicas. A Redis failure is logged and treated as a miss, never as an error."""
-
-    def __init__(
-        self, client: aioredis.Redis, *, prefix: str = DEFAULT_PREFIX, stale_seconds: float = STALE_SECONDS
-    ) -> None:
-        self.client = client
-        self.prefix = prefix
-        self.stale_seconds = stale_seconds
-        self.on_lookup: OnLookup | None = None
-        self._restored = _Restored(RESTORED_ENTRIES)
-
-    @classmethod
-    def from_url(cls, url: str, *, prefix: str = DEFAULT_PREFIX, stale_seconds: float = STALE_SECONDS) -> RedisCache:
-        client = aioredis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
-        return cls(client, prefix=prefix, stale_seconds=stale_seconds)
-
-    def _key(self, kind: str, key: str) -> str:
-        return f"{self.prefix}{kind}:{key}"
-
-    async def get(self, kind: str, key: str) -> Any | None:
-        found = await self._read(kind, key)
-        if found is None or found[1] <= time.time():
-            return None
-        return found[0]
-
-    async def get_stale(self, kind: str, key: str) -> Any | None:
-        found = await self._read(kind, key)
-        return None if found is None else found[0]
-
-    async def set(self, kind: str, key: str, value: Any, *, ttl: float | None = None) -> None:
-        fresh_for = ttl_for(kind) if ttl is None else ttl
-        keep_ms = max(1, int((fresh_for + self.stale_seconds) * 1000))
-        try:
-            await self.client.set(self._key(kind, key), _pack(value, time.time() + fresh_for), px=keep_ms)
-        except RedisError as error:
-            log.warning("cache write failed: %s", type(error).__name__)
-
-    async def delete(self, kind: str, key: str) -> None:
-        try:
-            await self.client.delete(self._key(kind, key))
-        except RedisError as error:
-            log.warning("cache delete failed: %s", type(error).__name__)
-
-    async def close(self) -> None:
-        await self.client.aclose()
-
-    async def ping(self) -> bool:
-        try:
-            return bool(await self.client.ping())
-        except (RedisError, OSError):
-            return False
-
-    async def get_restored(self, kind: str, key: str, restore: Callable[[Any], T]) -> tuple[T, bool] | None:
-        raw = await self._raw(kind, key)
-        found = None if raw is None else self._restored.restore(kind, key, raw, restore)
-        return None if found is None else (found[0], found[1] > time.time())
-
-    async def get_restored_many(self, kind: str, keys: Sequence[str],
-                                restore: Callable[[Any], T]) -> list[tuple[T, bool] | None]:
-        if not keys:
-            return []
-        try:
-            raws: list[str | bytes | None] = await self.client.mget([self._key(kind, key) for key in keys])
-        except RedisError as error:
-            log.warning("cache read failed: %s", type(error).__name__)
-            return [None] * len(keys)
-        found: list[tuple[T, bool] | None] = []
-        for key, raw in zip(keys, raws, strict=True):
-            restored = None if raw is None else self._restored.restore(kind, key, raw, restore)
-            found.append(None if restored is None else (restored[0], restored[1] > time.time()))
-        return found
-
-    async def _raw(self, kind: str, key: str) -> str | bytes | None:
-        try:
-            raw: str | bytes | None = await self.client.get(self._key(kind, key))
-        except RedisError as error:
-            log.warning("cache read failed: %s", type(error).__name__)
-            return None
-        return raw
-
-    async def _read(self, kind: str, key: str) -> tuple[Any, float] | None:
-        raw = await self._raw(kind, key)
-        return None if raw is None else _unpack(raw)
+        return None if raw is None else unpack(raw)
 
 
 def create_cache(redis_url: str | None, *, prefix: str = DEFAULT_PREFIX) -> Cache:
     """Redis when a URL is configured, else a per-process memory cache."""
-    return RedisCache.from_url(redis_url, prefix=prefix) if redis_url else MemoryCache()
+    if not redis_url:
+        return MemoryCache()
+    from sources.redis_cache import RedisCache  # it builds on this module's entries
+
+    return RedisCache.from_url(redis_url, prefix=prefix)
 
 
 async def get_or_load(

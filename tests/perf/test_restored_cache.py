@@ -13,8 +13,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from sources.cache import APPOINTMENTS, MAPPA, Cache, MemoryCache, RedisCache, forget_appointments, get_or_load
+from sources.cache import APPOINTMENTS, MAPPA, Cache, MemoryCache, forget_appointments, get_or_load
 from sources.errors import UpstreamUnavailable
+from sources.redis_cache import RedisCache
 
 REDIS_URL = os.environ.get("PASSPORT_TEST_REDIS_URL")
 

@@ -18,11 +18,11 @@ from sources.cache import (
     TTL_SECONDS,
     Cache,
     MemoryCache,
-    RedisCache,
     create_cache,
     get_or_load,
 )
 from sources.errors import UpstreamUnavailable
+from sources.redis_cache import RedisCache
 
 REDIS_URL = os.environ.get("PASSPORT_TEST_REDIS_URL")
 
