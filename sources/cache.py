@@ -1,4 +1,5 @@
-"""A cross-request cache of upstream answers: in memory on one machine, Redis when replicas share it.
+"""A cross-request cache of upstream answers: in memory on one machine, Redis when replicas share it
+(``sources/redis_cache.py``).
 
 Entries are fresh for their kind's TTL, then kept ``stale_seconds`` longer so that, when a system is down,
 ``get_stale`` can still serve the last answer we had (the caller marks it as such). Values are stored as
