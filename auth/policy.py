@@ -86,6 +86,12 @@ def may(principal: Principal, group: FieldGroup, access: Access = Access.READ) -
     return grant.role is None or principal.has_role(grant.role)
 
 
+def sees_everyone(principal: Principal) -> bool:
+    """Whether the principal's person scope is every person, whatever their record says (an integrator with the
+    read role): who they may see is then known before NOMIS has answered."""
+    return principal.audience is Audience.INTEGRATOR and principal.has_role(ROLE_READ)
+
+
 def person_in_scope(principal: Principal, *, prisoner_number: str, prison_id: str | None,
                     probation_region: str | None) -> bool:
     """Person scope: caseload prisons, probation region, self, or what an integrator's role grants."""
@@ -97,15 +103,9 @@ def person_in_scope(principal: Principal, *, prisoner_number: str, prison_id: st
         case Audience.LEAVER:
             return principal.prisoner_number == prisoner_number
         case Audience.INTEGRATOR:
-            return principal.has_role(ROLE_READ)
+            return sees_everyone(principal)
         case _:
             return False
-
-
-def sees_everyone(principal: Principal) -> bool:
-    """Whether the principal's person scope is every person, whatever their record says (an integrator with the
-    read role): who they may see is then known before NOMIS has answered."""
-    return principal.audience is Audience.INTEGRATOR and principal.has_role(ROLE_READ)
 
 
 def needs_probation_region(principal: Principal) -> bool:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from auth.principal import ROLE_READ, Audience, Principal
+from auth.policy import sees_everyone
+from auth.principal import Audience, Principal
 from resolvers.context import RequestContext
 from resolvers.errors import BadUserInput
 from sources.store.allocations import WorkerLoad, workers_in_prison
@@ -39,7 +40,7 @@ def prison_in_scope(principal: Principal, prison_id: str) -> bool:
         case Audience.PRISON_STAFF:
             return prison_id in principal.caseloads
         case Audience.INTEGRATOR:
-            return principal.has_role(ROLE_READ)
+            return sees_everyone(principal)
         case _:
             return False
 

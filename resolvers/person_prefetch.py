@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Collection, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -63,8 +64,10 @@ def now_or_later(future: Awaitable[T], then: Callable[[T], R]) -> R | Awaitable[
     return later()
 
 
-async def prefetch(ctx: RequestContext, prisoners: Sequence[Prisoner], fields: Collection[str]) -> None:
-    """Start and await the loads that ``fields`` of these people will read. Never raises."""
+async def prefetch(ctx: RequestContext, prisoners: Sequence[Prisoner], fields: Collection[str], *,
+                   primed: asyncio.Future[None] | None = None) -> None:
+    """Start and await the loads that ``fields`` of these people will read. Never raises. ``primed``: the read
+    of the cache's fresh hits started ahead (``Ahead.primed``), waited for rather than made again."""
     wanted = [name for name in fields if name in PREFETCHED]
     if not prisoners or not wanted:
         return
@@ -73,15 +76,24 @@ async def prefetch(ctx: RequestContext, prisoners: Sequence[Prisoner], fields: C
     chosen = [BY_PRISONER_NUMBER[name](loaders) for name in wanted if name in BY_PRISONER_NUMBER]
     loads: list[Awaitable[Any]] = [loader.load(n) for loader in chosen for n in numbers]
     if any(name in BY_CRN for name in wanted):
-        loads.append(_by_crn(ctx, prisoners, wanted))
+        loads.append(_by_crn(ctx, prisoners, wanted, primed))
     await settle(loads)
 
 
-def load_ahead(ctx: RequestContext, numbers: Sequence[str], fields: Collection[str]) -> asyncio.Task[None] | None:
+@dataclass(frozen=True, slots=True)
+class Ahead:
+    """What ``load_ahead`` started: every load (``loads``), and of them the read of the cache's fresh hits for the
+    CRN hops (``primed``), which ``prefetch`` waits for instead of reading the same keys again."""
+
+    loads: asyncio.Future[None]
+    primed: asyncio.Future[None] | None
+
+
+def load_ahead(ctx: RequestContext, numbers: Sequence[str], fields: Collection[str]) -> Ahead | None:
     """Start the ``BATCHED`` loads of ``fields`` for all these numbers now, before NOMIS has said who exists, and
-    settle the fresh cache hits of the CRN hops, on a task (``prefetch`` later finds them all in the loaders).
-    They add no call: each load is one batch either way, and a cache read calls nobody. None when there is
-    nothing to start, or for the naive baseline's loaders (one call per key, no cache)."""
+    settle the fresh cache hits of the CRN hops (``prefetch`` later finds them all in the loaders). They add no
+    call: each load is one batch either way, and a cache read calls nobody. None when there is nothing to start,
+    or for the naive baseline's loaders (one call per key, no cache)."""
     if not numbers:
         return None
     loaders = ctx.loaders
@@ -89,10 +101,12 @@ def load_ahead(ctx: RequestContext, numbers: Sequence[str], fields: Collection[s
         return None
     loads: list[Awaitable[Any]] = [BY_PRISONER_NUMBER[name](loaders).load(n)
                                    for name in fields if name in BATCHED for n in numbers]
+    primed = None
     if any(name in BY_CRN for name in fields):  # no call either: reads of our cache, settled before NOMIS answers
         manager, window = _crn_hops(fields)
-        loads.append(_prime_from_cache(loaders, numbers, manager=manager, window=window))
-    return asyncio.ensure_future(settle(loads)) if loads else None
+        primed = asyncio.ensure_future(_prime_from_cache(loaders, numbers, manager=manager, window=window))
+        loads.append(primed)
+    return Ahead(asyncio.ensure_future(settle(loads)), primed) if loads else None
 
 
 async def settle(loads: Sequence[Awaitable[Any]]) -> None:
@@ -112,7 +126,8 @@ async def settle(loads: Sequence[Awaitable[Any]]) -> None:
             future.exception()  # seen, as gather(return_exceptions=True) saw it: no "never retrieved" warning
 
 
-async def _by_crn(ctx: RequestContext, prisoners: Sequence[Prisoner], wanted: Collection[str]) -> None:
+async def _by_crn(ctx: RequestContext, prisoners: Sequence[Prisoner], wanted: Collection[str],
+                  primed: asyncio.Future[None] | None) -> None:
     """Each person's CRN, then at once that person's loads keyed by it.
 
     nDelius has no batch API, so the CRNs arrive one by one over many round trips under its cap. A person's
@@ -132,6 +147,8 @@ async def _by_crn(ctx: RequestContext, prisoners: Sequence[Prisoner], wanted: Co
         return [hop(crn) for hop in hops] if crn is not None else []
 
     numbers = [p.prisoner_number for p in prisoners]
+    if primed is not None:
+        await settle([primed])  # then only keys it did not cover are read below (none, as a rule)
     if not loaders.cached.bypass:
         await _prime_from_cache(loaders, numbers, manager=manager, window=window)
     crns = [loaders.crn_by_prisoner_number.load(number) for number in numbers]

@@ -23,7 +23,9 @@ def _duration_minutes(root: Appointment) -> int | None:
 
 def _staff_name(root: Appointment) -> str | None:
     staff = root.model.staff
-    return " ".join(p for p in (staff.forename, staff.surname) if p) or None if staff else None
+    if staff is None:
+        return None
+    return " ".join(p for p in (staff.forename, staff.surname) if p) or None
 
 
 def _location(root: Appointment) -> str | None:

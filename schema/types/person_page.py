@@ -46,7 +46,7 @@ async def people_page(info: Info, numbers: list[str]) -> list[Person]:
     readable = [name for name in selected if name in GUARDS and may(principal, *GUARDS[name])]
     ahead = load_ahead(ctx, numbers, readable) if sees_everyone(principal) else None
     prisoners = await visible_prisoners(ctx, numbers)  # if NOMIS fails, the loads ahead settle on their task
-    await prefetch(ctx, prisoners, readable)
+    await prefetch(ctx, prisoners, readable, primed=None if ahead is None else ahead.primed)
     if ahead is not None:
-        await ahead  # done by now but for people NOMIS does not know: the same batches
+        await ahead.loads  # done by now but for people NOMIS does not know: the same batches
     return [Person(prisoner=p) for p in prisoners]

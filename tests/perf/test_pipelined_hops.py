@@ -33,7 +33,8 @@ CAP = 2  # concurrent calls per system: twelve people's CRNs take six round trip
 PEOPLE = 12
 
 
-async def _no_prefetch(ctx: RequestContext, prisoners: Sequence[Prisoner], fields: Collection[str]) -> None:
+async def _no_prefetch(ctx: RequestContext, prisoners: Sequence[Prisoner], fields: Collection[str], *,
+                       primed: object = None) -> None:
     """The page prefetch switched off: each Person field awaits its own loaders."""
 
 

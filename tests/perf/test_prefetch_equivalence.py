@@ -66,7 +66,8 @@ INTEGRATOR_FIELDS = "\n".join(line for line in EVERY_FIELD.splitlines()
                               if not line.strip().startswith(NOT_FOR_INTEGRATORS))
 
 
-async def _no_prefetch(ctx: RequestContext, prisoners: Sequence[Prisoner], fields: Collection[str]) -> None:
+async def _no_prefetch(ctx: RequestContext, prisoners: Sequence[Prisoner], fields: Collection[str], *,
+                       primed: object = None) -> None:
     """The prefetch switched off: every Person field awaits its own loader."""
 
 
@@ -151,10 +152,12 @@ async def test_people_answers_as_the_plain_resolvers_do(stack, seeded, tokens, p
 
 
 async def _run_warm(settings: Settings, stack: AppStack, token: str, document: str,
-                    numbers: list[str], *, slow_reads_of_many: float = 0.0) -> dict[str, Any]:
+                    numbers: list[str], *, slow_reads_of_many: float = 0.0,
+                    reads_of_many: Counter[str] | None = None) -> dict[str, Any]:
     """The same request twice on one fresh gateway; the second's body, upstream calls, access log and cache
     lookups (kind and outcome, as the metrics count them): a warm page, whose hits the prefetch reads at once.
-    ``slow_reads_of_many``: the second request's reads of many keys at once take this long (a busy Redis)."""
+    ``slow_reads_of_many``: the second request's reads of many keys at once take this long (a busy Redis);
+    ``reads_of_many`` counts those reads by kind."""
     app = create_app(settings)
     async with LifespanManager(app) as manager:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://g") as http:
@@ -171,12 +174,14 @@ async def _run_warm(settings: Settings, stack: AppStack, token: str, document: s
             lookups: Counter[tuple[str, str]] = Counter()
             cache = app.state.sources.cache
             cache.on_lookup = lambda kind, outcome: lookups.update([(kind, outcome)])
-            if slow_reads_of_many:
+            if slow_reads_of_many or reads_of_many is not None:
                 read_many = cache.get_restored_many
 
-                async def slowly(*args: Any, **kwargs: Any) -> Any:
+                async def slowly(kind: str, *args: Any, **kwargs: Any) -> Any:
+                    if reads_of_many is not None:
+                        reads_of_many[kind] += 1
                     await asyncio.sleep(slow_reads_of_many)
-                    return await read_many(*args, **kwargs)
+                    return await read_many(kind, *args, **kwargs)
 
                 cache.get_restored_many = slowly
             response = await ask()
@@ -220,12 +225,16 @@ async def test_a_hit_read_ahead_is_counted_once_however_slow_the_read(stack, see
     """An integrator's page reads its fresh cache hits ahead, beside NOMIS. When that read came back after NOMIS
     (a busy Redis), the same keys were read again by the prefetch or loaded one by one meanwhile, and each of
     those hits was counted again: the cache's hit rate on /metrics ran above the truth. A hit is counted where
-    its value is used, once per key."""
+    its value is used, once per key; and the prefetch waits for the read already under way instead of making
+    it again."""
     settings = settings_for(stack, seeded.database_url, max_query_cost=1_000_000)
     numbers = _people(population)
-    quick = await _run_warm(settings, stack, tokens["integrator"], INTEGRATOR_FIELDS, numbers)
+    quick_reads: Counter[str] = Counter()
+    slow_reads: Counter[str] = Counter()
+    quick = await _run_warm(settings, stack, tokens["integrator"], INTEGRATOR_FIELDS, numbers,
+                            reads_of_many=quick_reads)
     slow = await _run_warm(settings, stack, tokens["integrator"], INTEGRATOR_FIELDS, numbers,
-                           slow_reads_of_many=0.3)
+                           slow_reads_of_many=0.3, reads_of_many=slow_reads)
     with monkeypatch.context() as patch:
         patch.setattr(person_page, "prefetch", _no_prefetch)
         plain = await _run_warm(settings, stack, tokens["integrator"], INTEGRATOR_FIELDS, numbers,
@@ -235,3 +244,5 @@ async def test_a_hit_read_ahead_is_counted_once_however_slow_the_read(stack, see
     assert slow["lookups"] == quick["lookups"]
     assert plain["lookups"] == quick["lookups"]
     assert slow["data"] == quick["data"] == plain["data"]
+    assert quick_reads["crn"] == 1, quick_reads  # the page's CRNs in one read
+    assert slow_reads == quick_reads
